@@ -48,9 +48,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "mlaexam.apps.MlaexamConfig",
+    "accounts",
     "questions",
+    "exams",
 ]
 
 MIDDLEWARE = [
@@ -127,17 +130,35 @@ STORAGES = {
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: its WWW-Authenticate header makes "not signed in" a 401 rather than a 403.
+        "rest_framework.authentication.TokenAuthentication",  # scripts
+        "rest_framework.authentication.SessionAuthentication",  # the browser, with CSRF
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "mlaexam.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "mlaexam API",
     "DESCRIPTION": "Timed mock exams for AWS Certified Machine Learning Engineer - Associate.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AttemptModeEnum": "exams.models.Attempt.Mode",
+        "AttemptStatusEnum": "exams.models.Attempt.Status",
+        "FeedbackEnum": "exams.models.Attempt.Feedback",
+    },
 }
+
+# --- Exams ----------------------------------------------------------------------------------
+# Saves in flight when the clock runs out are still accepted for this many seconds.
+EXAM_SAVE_GRACE_SECONDS = env.int("EXAM_SAVE_GRACE_SECONDS", default=5)
+# A timed practice set allows this much time per question (before any accommodation).
+PRACTICE_SECONDS_PER_QUESTION = env.int("PRACTICE_SECONDS_PER_QUESTION", default=120)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -166,6 +187,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# celery beat (docker-compose's beat service runs it): what runs periodically, and how often.
+CELERY_BEAT_SCHEDULE = {
+    "expire-overdue-attempts": {"task": "exams.expire_overdue_attempts", "schedule": 30.0},
+}
 
 # --- Production hardening (DEBUG=False) --------------------------------------------------------
 if not DEBUG:

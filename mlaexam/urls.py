@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("api/health/", health, name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/", include("accounts.urls")),
+    path("api/", include("exams.api.urls")),
     # The browser app. Until the frontend lands, frontend/index.html is a placeholder page.
     path("", TemplateView.as_view(template_name="index.html"), name="home"),
 ]
+
+handler404 = "mlaexam.views.not_found"
+handler500 = "mlaexam.views.server_error"

@@ -74,6 +74,12 @@ class CaseAdmin(admin.ModelAdmin):
     list_display = ["uid", "title", "source_file"]
     search_fields = ["uid", "title", "scenario"]
 
+    def save_model(self, request: HttpRequest, obj: Case, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # The scenario is part of what learners see: its published questions get a new version.
+        for question in obj.questions.all():
+            services.question_version_sync(question=question, user=request.user, source="admin")
+
 
 @admin.register(QuestionVersion)
 class QuestionVersionAdmin(ReadOnlyAdmin):

@@ -52,6 +52,7 @@ class ExamSpec:
     passing_score: int
     score_min: int
     score_max: int
+    pass_fraction: Decimal
     question_types: list[str]
     notes: str
     domains: list[DomainSpec]
@@ -94,6 +95,16 @@ def _require(data: dict, key: str, kind: type, path: Path) -> object:
     return value
 
 
+def _fraction(data: dict, path: Path) -> Decimal:
+    try:
+        value = Decimal(str(data.get("pass_fraction", "0.72")))
+    except ArithmeticError as exc:
+        raise BlueprintError(f"{path}: 'pass_fraction' must be a number") from exc
+    if not 0 < value <= 1:
+        raise BlueprintError(f"{path}: 'pass_fraction' must be in (0, 1]")
+    return value
+
+
 def read_exam(path: Path) -> ExamSpec:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -131,6 +142,7 @@ def read_exam(path: Path) -> ExamSpec:
         passing_score=_require(data, "passing_score", int, path),  # type: ignore[arg-type]
         score_min=_require(data, "score_min", int, path),  # type: ignore[arg-type]
         score_max=_require(data, "score_max", int, path),  # type: ignore[arg-type]
+        pass_fraction=_fraction(data, path),
         question_types=list(types),
         notes=str(data.get("notes", "")),
         domains=domains,

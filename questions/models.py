@@ -8,6 +8,8 @@ files in ``questions/bank/`` and from the admin. The rules a question must satis
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -24,6 +26,12 @@ class Exam(models.Model):
     passing_score = models.PositiveSmallIntegerField(help_text="Scaled score needed to pass.")
     score_min = models.PositiveSmallIntegerField()
     score_max = models.PositiveSmallIntegerField()
+    pass_fraction = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.720"),
+        help_text="Fraction correct that maps to the passing scaled score (our assumption; see exams.scoring).",
+    )
     question_types = models.JSONField(default=list, help_text="Question types this exam uses.")
     notes = models.TextField(blank=True)
 

@@ -60,6 +60,7 @@ class QuestionData:
     references: list[str] = field(default_factory=list)
     pillars: list[str] = field(default_factory=list)
     options: list[OptionData] = field(default_factory=list)
+    case: dict | None = None  # {"title", "scenario"} of its case study, if any
 
 
 @dataclass(frozen=True)
@@ -184,11 +185,14 @@ def content_fingerprint(content: dict) -> str:
 
 
 def question_content(q: QuestionData) -> dict:
-    """What a version consists of: the text a learner sees, the key and every explanation."""
+    """What a version consists of: everything a learner sees (stem, case scenario, options), the
+    key, every explanation and the references. Attempts serve and grade from this snapshot."""
     return {
         "type": q.type,
         "stem": q.stem,
+        "case": q.case,
         "explanation": q.explanation,
+        "references": list(q.references),
         "options": [
             {
                 "text": o.text,

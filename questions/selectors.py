@@ -12,6 +12,8 @@ def question_rule_data(question: Question) -> rules.QuestionData:
     """The question as the pure rules see it, read fresh from the database."""
     data = question.as_rule_data(options=[o.as_rule_data() for o in question.options.order_by("order", "pk")])
     data.pillars = sorted(question.pillars.values_list("slug", flat=True))
+    if question.case_id:
+        data.case = {"title": question.case.title, "scenario": question.case.scenario}
     return data
 
 

@@ -37,6 +37,7 @@ def blueprints_load(*, catalog: Catalog | None = None) -> Catalog:
                 "passing_score": spec.passing_score,
                 "score_min": spec.score_min,
                 "score_max": spec.score_max,
+                "pass_fraction": spec.pass_fraction,
                 "question_types": spec.question_types,
                 "notes": spec.notes,
             },
@@ -86,6 +87,23 @@ def question_version_sync(*, question: Question, user: AbstractBaseUser | None =
         question.content_hash = digest
         question.save(update_fields=["version", "content_hash"])
     return recorded
+
+
+def question_version_record(*, question: Question) -> QuestionVersion:
+    """The row of the question's current version, recorded now if missing (a question published
+    outside these services, e.g. by a bulk insert), so that an attempt can always serve it."""
+    question_version_sync(question=question, source="serve")
+    row = QuestionVersion.objects.filter(question=question, version=question.version).first()
+    if row is None:
+        content = rules.question_content(question_rule_data(question))
+        row = QuestionVersion.objects.create(
+            question=question,
+            version=question.version,
+            content=content,
+            content_hash=rules.content_fingerprint(content),
+            source="serve",
+        )
+    return row
 
 
 # --- Publishing, retiring, duplicating ------------------------------------------------------------
@@ -302,11 +320,18 @@ def _record_of_db(question: Question) -> dict:
 
 def _bank_file_write(bank: BankFile, lookups: _Lookups, report: BankReport) -> None:
     source = bank.source  # type: ignore[attr-defined]
-    cases = {}
+    cases: dict[str, Case] = {}
+    rewritten: set[int] = set()  # cases whose scenario a learner sees changed: their questions get new versions
     for c in bank.cases:
-        case, _ = Case.objects.update_or_create(
-            uid=c.uid, defaults={"title": c.title, "scenario": c.scenario, "source_file": source}
-        )
+        case = Case.objects.filter(uid=c.uid).first()
+        if case is None:
+            case = Case.objects.create(uid=c.uid, title=c.title, scenario=c.scenario, source_file=source)
+        elif (case.title, case.scenario, case.source_file) != (c.title, c.scenario, source):
+            if (case.title, case.scenario) != (c.title, c.scenario):
+                rewritten.add(case.pk)
+            case.title, case.scenario, case.source_file = c.title, c.scenario, source
+            case.full_clean()
+            case.save(update_fields=["title", "scenario", "source_file"])
         cases[c.uid] = case
     # Where each question sits in its case study: file order within the case.
     placement: dict[str, tuple[int | None, int | None]] = {}
@@ -376,6 +401,11 @@ def _bank_file_write(bank: BankFile, lookups: _Lookups, report: BankReport) -> N
         (report.created if created else report.updated).append(q.uid)
     if problems:
         raise _FileRejected(problems)
+    written = set(report.created) | set(report.updated)
+    for question in Question.objects.filter(case_id__in=rewritten).exclude(uid__in=written):
+        if question_version_sync(question=question, source="bank"):
+            report.updated.append(question.uid)
+            report.unchanged -= 1
 
 
 def _options_sync(question: Question, wanted: list[rules.OptionData]) -> None:

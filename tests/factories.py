@@ -6,6 +6,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from questions.models import Option, Pillar, Question, TaskStatement
+from questions.services import question_version_sync
 
 DOC = "https://docs.aws.amazon.com/sagemaker/latest/dg/whatis.html"
 
@@ -68,3 +69,9 @@ class QuestionFactory(DjangoModelFactory):
             Option.objects.bulk_create(
                 [Option(question=self, order=i, **spec) for i, spec in enumerate(specs, start=1)]
             )
+
+    @factory.post_generation
+    def versioned(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """Published questions have their version recorded, as the admin and the loader do."""
+        if create:
+            question_version_sync(question=self, source="admin")

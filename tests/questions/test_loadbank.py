@@ -316,3 +316,19 @@ def test_checkbank_validates_without_writing_and_prints_coverage(bank):
     with pytest.raises(CommandError, match="1 problem"):
         call_command("checkbank", "--dir", str(bank), stdout=StringIO(), stderr=err)
     assert "bad.yaml:6: question x: missing required field 'pillars'" in err.getvalue()
+
+
+def test_rewriting_a_case_scenario_gives_its_questions_a_new_version(bank):
+    load(bank)
+    mixed = bank / "mixed.yaml"
+    mixed.write_text(
+        mixed.read_text().replace("An insurer scores claims in real time.", "An insurer scores claims hourly.")
+    )
+    out, _ = load(bank)
+    assert "updated 2" in out  # the case's two questions; the third question of the file is unchanged
+    for uid in ("mr-one", "order-one"):
+        question = Question.objects.get(uid=uid)
+        assert question.version == 2
+        assert question.versions.get(version=2).content["case"]["scenario"] == "An insurer scores claims hourly."
+        assert question.versions.get(version=1).content["case"]["scenario"] == "An insurer scores claims in real time."
+    assert Question.objects.get(uid="match-one").version == 1

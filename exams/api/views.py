@@ -1,0 +1,212 @@
+"""The learner API: thin views that parse input, call one service or selector, and render output."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from exams import services
+from exams.api import serializers as s
+from exams.api.payloads import (
+    attempt_payload,
+    attempt_summary_payload,
+    exam_payload,
+    item_payload,
+    result_payload,
+)
+from exams.models import Attempt, AttemptItem
+from exams.selectors import attempt_get_for_learner, attempts_for_learner, exams_with_counts
+from mlaexam.errors import ApiError, Conflict
+from questions.models import Exam, Service
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: {error: {code, message, fields}}"),
+    401: OpenApiResponse(description="Not signed in"),
+    404: OpenApiResponse(description="No such attempt (or not yours)"),
+    409: OpenApiResponse(description="Conflict with the attempt's state (closed, time up, locked) or the bank"),
+}
+
+
+class ExamListView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Exams with their blueprint, modes and published questions per domain",
+        responses={200: s.ExamOutSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        data = [exam_payload(exam, counts) for exam, counts in exams_with_counts()]
+        return Response(s.ExamOutSerializer(data, many=True).data)
+
+
+def _validate_filters(exam: Exam, filters: dict) -> dict:
+    """Filter values must exist in the exam's blueprint and the service list."""
+    errors: dict[str, list[str]] = {}
+    domains = {d.number: d for d in exam.domains.prefetch_related("task_statements")}
+    for number in filters.get("domain", []):
+        if number not in domains:
+            errors.setdefault("domain", []).append(f"{exam.code} has no domain {number} (1 to {len(domains)})")
+    codes = {t.code for d in domains.values() for t in d.task_statements.all()}
+    for code in filters.get("task_statement", []):
+        if code not in codes:
+            errors.setdefault("task_statement", []).append(f"{exam.code} has no task statement {code!r}")
+    for qtype in filters.get("type", []):
+        if qtype not in exam.question_types:
+            errors.setdefault("type", []).append(f"{exam.code} does not use {qtype} questions")
+    if filters.get("service"):
+        known = set(Service.objects.filter(name__in=filters["service"]).values_list("name", flat=True))
+        for name in filters["service"]:
+            if name not in known:
+                errors.setdefault("service", []).append(f"unknown AWS service {name!r}")
+    if errors:
+        raise s.serializers.ValidationError({"filters": errors})
+    plural = {"domain": "domains", "task_statement": "task_statements", "pillar": "pillars", "stage": "stages",
+              "service": "services", "type": "types", "difficulty": "difficulties"}  # fmt: skip
+    return {plural[k]: v for k, v in filters.items() if v}
+
+
+def _items(attempt: Attempt) -> list[AttemptItem]:
+    return list(AttemptItem.objects.filter(attempt=attempt).select_related("version").order_by("position"))
+
+
+class AttemptListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="My attempts, newest first", responses={200: s.AttemptSummarySerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        now = timezone.now()
+        attempts = attempts_for_learner(learner=request.user)
+        data = [
+            attempt_summary_payload(
+                services.attempt_expire_if_due(attempt=a), answered=a.answered_count, flagged=a.flagged_count, now=now
+            )
+            for a in attempts
+        ]
+        return Response(s.AttemptSummarySerializer(data, many=True).data)
+
+    @extend_schema(
+        summary="Start an attempt: a full mock, a final, or a practice set",
+        request=s.AttemptCreateSerializer,
+        responses={201: s.AttemptSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        data = s.AttemptCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        exam = Exam.objects.filter(code=values["exam"]).first()
+        if exam is None:
+            raise ApiError(f"unknown exam {values['exam']!r}", code="unknown_exam", field="exam")
+        filters = _validate_filters(exam, values["filters"]) if values.get("filters") else {}
+        attempt, items = services.attempt_start(
+            learner=request.user,
+            exam=exam,
+            mode=values["mode"],
+            count=values["count"],
+            filters=filters,
+            timed=values["timed"],
+            feedback=values["feedback"],
+        )
+        payload = attempt_payload(attempt, items)
+        return Response(s.AttemptSerializer(payload).data, status=status.HTTP_201_CREATED)
+
+
+class AttemptDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Resume: every served question, my saved answers and flags, and the time left",
+        responses={200: s.AttemptSerializer, 404: ERRORS[404]},
+    )
+    def get(self, request: Request, attempt_id: str) -> Response:
+        attempt = attempt_get_for_learner(attempt_id=attempt_id, learner=request.user)
+        attempt = services.attempt_expire_if_due(attempt=attempt)
+        return Response(s.AttemptSerializer(attempt_payload(attempt, _items(attempt))).data)
+
+
+class ItemView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Autosave the answer (and review flag) of one question; idempotent",
+        request=s.ItemSaveSerializer,
+        responses={200: s.ItemSavedSerializer, **ERRORS},
+    )
+    def put(self, request: Request, attempt_id: str, position: int) -> Response:
+        data = s.ItemSaveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            attempt, item = services.answer_save(
+                attempt_id=attempt_id,
+                learner=request.user,
+                position=position,
+                answer=data.validated_data["answer"],
+                flagged=data.validated_data["flagged"],
+            )
+        except Conflict as exc:
+            if exc.error_code == "time_up":  # submit it at its deadline, outside the refused save
+                services.attempt_expire_if_due(
+                    attempt=attempt_get_for_learner(attempt_id=attempt_id, learner=request.user)
+                )
+            raise
+        return _item_saved(attempt, item)
+
+
+def _item_saved(attempt: Attempt, item: AttemptItem) -> Response:
+    payload = {"status": attempt.status, "item": item_payload(item), **services.attempt_clock(attempt)}
+    return Response(s.ItemSavedSerializer(payload).data)
+
+
+class ItemLockView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Immediate feedback: lock this answer and get its key and explanations",
+        request=None,
+        responses={200: s.ItemSavedSerializer, **ERRORS},
+    )
+    def post(self, request: Request, attempt_id: str, position: int) -> Response:
+        attempt, item = services.item_lock(attempt_id=attempt_id, learner=request.user, position=position)
+        return _item_saved(attempt, item)
+
+
+class SubmitView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Submit the attempt for grading (idempotent)",
+        request=None,
+        responses={200: s.AttemptSummarySerializer, 404: ERRORS[404]},
+    )
+    def post(self, request: Request, attempt_id: str) -> Response:
+        attempt = services.attempt_submit(attempt_id=attempt_id, learner=request.user)
+        items = _items(attempt)
+        payload = attempt_summary_payload(
+            attempt,
+            answered=sum(1 for i in items if i.answer is not None),
+            flagged=sum(1 for i in items if i.flagged),
+        )
+        return Response(s.AttemptSummarySerializer(payload).data)
+
+
+class ResultView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="The score report: 202 while grading, 200 with every question's key and explanations after",
+        responses={200: s.ResultSerializer, 202: s.GradingSerializer, **ERRORS},
+    )
+    def get(self, request: Request, attempt_id: str) -> Response:
+        attempt = attempt_get_for_learner(attempt_id=attempt_id, learner=request.user)
+        attempt = services.attempt_expire_if_due(attempt=attempt)
+        if attempt.status == Attempt.Status.IN_PROGRESS:
+            raise Conflict("This attempt is still in progress; submit it to see the result.", code="not_submitted")
+        if attempt.status != Attempt.Status.GRADED:
+            body = {"status": attempt.status, "message": "Grading: the result will be ready in a moment."}
+            return Response(s.GradingSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+        attempt = Attempt.objects.select_related("exam", "result").get(pk=attempt.pk)
+        return Response(s.ResultSerializer(result_payload(attempt, _items(attempt))).data)

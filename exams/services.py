@@ -1,0 +1,470 @@
+"""Writes for taking an exam: start, save an answer, lock, submit, expire, grade.
+
+The server is the only clock. An attempt's deadline is fixed at start; saves are accepted until
+the deadline plus a short grace (``EXAM_SAVE_GRACE_SECONDS``) for saves already in flight, and an
+overdue attempt is submitted automatically ("expired") on its next access and by a periodic sweep.
+Every write to an attempt takes its row lock, so two tabs saving and submitting end consistently.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+from collections import defaultdict
+from datetime import datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F, FilteredRelation, Q
+from django.utils import timezone
+
+from accounts.services import profile_get
+from exams import scoring, snapshot
+from exams.answers import AnswerError, validate_answer
+from exams.models import Attempt, AttemptItem, AttemptResult, SeenQuestion
+from exams.selection import Candidate, FormShortage, draw_form, draw_practice
+from mlaexam.errors import ApiError, Conflict
+from questions.apportion import apportion
+from questions.models import Exam, Question, QuestionVersion
+from questions.services import question_version_record
+
+logger = logging.getLogger("mlaexam.exams")
+
+PRACTICE_DEFAULT_COUNT = 20
+PRACTICE_MAX_COUNT = 65
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=settings.EXAM_SAVE_GRACE_SECONDS)
+
+
+# --- Time -----------------------------------------------------------------------------------------
+
+
+def attempt_time_limit(
+    *, exam: Exam, mode: str, count: int, timed: bool, multiplier: Decimal, extra_minutes: int
+) -> int | None:
+    """Seconds allowed, or None when untimed.
+
+    Full mocks and finals get the exam's time (130 minutes for MLA-C01); practice sets get
+    ``PRACTICE_SECONDS_PER_QUESTION`` per question. The learner's accommodation applies to every
+    timed attempt: the multiplier to the base time, and the extra minutes in full for a
+    full-length form and in proportion to the number of questions for a shorter set (so +30
+    minutes on 65 questions is +9 minutes on 20).
+    """
+    if not timed:
+        return None
+    if mode in (Attempt.Mode.FULL, Attempt.Mode.FINAL):
+        base = exam.minutes * 60
+        extra = extra_minutes * 60
+    else:
+        base = count * settings.PRACTICE_SECONDS_PER_QUESTION
+        extra = round(extra_minutes * 60 * count / exam.question_count)
+    return round(base * multiplier) + extra
+
+
+def attempt_clock(attempt: Attempt, now: datetime | None = None) -> dict:
+    """What every attempt response carries: the server's time, the deadline, the seconds left."""
+    now = now or timezone.now()
+    remaining = None
+    if attempt.deadline is not None:
+        remaining = 0 if not attempt.is_open else max(0, int((attempt.deadline - now).total_seconds()))
+    return {"server_time": now, "deadline": attempt.deadline, "remaining_seconds": remaining}
+
+
+# --- Starting an attempt ---------------------------------------------------------------------------
+
+
+def _served(question_ids: list[int], exam: Exam) -> dict[int, tuple[QuestionVersion, dict, int, str]]:
+    """For each question: the version it serves now, and its taxonomy at serving time (tags, domain
+    number and task statement code in this exam). Five light queries whatever the form's length;
+    a missing version row (a question published outside the services) is recorded on the spot."""
+    versions = {
+        v.question_id: v
+        for v in QuestionVersion.objects.filter(question_id__in=question_ids, version=F("question__version")).only(
+            "id", "question_id", "version", "content"
+        )
+    }
+    for question in Question.objects.filter(pk__in=[q for q in question_ids if q not in versions]):
+        versions[question.pk] = question_version_record(question=question)
+    pillars: dict[int, list[str]] = defaultdict(list)
+    for qid, slug in Question.pillars.through.objects.filter(question_id__in=question_ids).values_list(
+        "question_id", "pillar__slug"
+    ):
+        pillars[qid].append(slug)
+    aws: dict[int, list[str]] = defaultdict(list)
+    for qid, name in Question.services.through.objects.filter(question_id__in=question_ids).values_list(
+        "question_id", "service__name"
+    ):
+        aws[qid].append(name)
+    served = {}
+    for row in Question.objects.filter(pk__in=question_ids).values_list(
+        "id",
+        "uid",
+        "stage",
+        "difficulty",
+        "task_statement__domain__exam_id",
+        "task_statement__domain__number",
+        "task_statement__domain__name",
+        "task_statement__code",
+        "task_statement__title",
+        "alt_task_statement__domain__number",
+        "alt_task_statement__domain__name",
+        "alt_task_statement__code",
+        "alt_task_statement__title",
+    ):
+        qid, uid, stage, difficulty, exam_id = row[:5]
+        number, domain_name, code, title = row[5:9] if exam_id == exam.pk else row[9:13]
+        tags = {
+            "uid": uid,
+            "domain_name": domain_name,
+            "task_title": title,
+            "pillars": sorted(pillars[qid]),
+            "stage": stage,
+            "services": sorted(aws[qid]),
+            "difficulty": difficulty,
+        }
+        served[qid] = (versions[qid], tags, number, code)
+    return served
+
+
+def _candidates(*, exam: Exam, learner: AbstractBaseUser, filters: dict) -> list[Candidate]:
+    """Published questions of the exam (directly or through the mapping), with the learner's history."""
+    query = Question.objects.filter(status=Question.Status.PUBLISHED, type__in=exam.question_types).filter(
+        Q(task_statement__domain__exam=exam) | Q(alt_task_statement__domain__exam=exam)
+    )
+    for field, lookup in (
+        ("pillars", "pillars__slug__in"),
+        ("services", "services__name__in"),
+        ("types", "type__in"),
+        ("stages", "stage__in"),
+        ("difficulties", "difficulty__in"),
+    ):
+        if filters.get(field):
+            query = query.filter(**{lookup: filters[field]})
+    if filters.get("pillars") or filters.get("services"):
+        query = query.distinct()  # the many-to-many joins can repeat a question
+    rows = query.annotate(mine=FilteredRelation("seen_by", condition=Q(seen_by__learner=learner))).values_list(
+        "id",
+        "case_id",
+        "case_order",
+        "task_statement__domain__exam_id",
+        "task_statement__domain__number",
+        "task_statement__code",
+        "alt_task_statement__domain__number",
+        "alt_task_statement__code",
+        "mine__last_seen_at",
+    )
+    domains, tasks = set(filters.get("domains") or []), set(filters.get("task_statements") or [])
+    candidates = []
+    for qid, case_id, case_order, exam_id, number, code, alt_number, alt_code, seen_at in rows:
+        if exam_id != exam.pk:
+            number, code = alt_number, alt_code
+        if domains and number not in domains:
+            continue
+        if tasks and code not in tasks:
+            continue
+        candidates.append(Candidate(qid, number, case_id, case_order, seen_at))
+    return candidates
+
+
+def _shortage_message(exam: Exam, shortage: FormShortage) -> str:
+    parts = [
+        f"domain {d} is short by {n} (needs {shortage.need[d]}, has {shortage.have.get(d, 0)})"
+        for d, n in sorted(shortage.missing.items())
+    ]
+    return (
+        f"The question bank cannot fill a full {exam.code} form of {exam.question_count} questions: "
+        + "; ".join(parts)
+        + ". Ask an author to publish more questions in those domains, or start a practice set."
+    )
+
+
+@transaction.atomic
+def attempt_start(
+    *,
+    learner: AbstractBaseUser,
+    exam: Exam,
+    mode: str,
+    count: int | None = None,
+    filters: dict | None = None,
+    timed: bool = True,
+    feedback: str = Attempt.Feedback.END,
+    question_ids: list[int] | None = None,
+) -> tuple[Attempt, list[AttemptItem]]:
+    """Draw the questions, snapshot each as served, and start the clock. Returns the attempt and
+    its items (with their versions), so the caller needs no second read.
+
+    ``question_ids`` lets a caller that has already chosen the questions (weak-area practice,
+    "practise these") skip the draw; they are served in the order given.
+    """
+    filters = filters or {}
+    rng = random.Random(secrets.randbits(64))  # noqa: S311 - shuffling, not secrets
+    if question_ids is None:
+        candidates = _candidates(exam=exam, learner=learner, filters=filters)
+        if mode in (Attempt.Mode.FULL, Attempt.Mode.FINAL):
+            domains = list(exam.domains.all())
+            seats = apportion(exam.question_count, [d.weight for d in domains])
+            quotas = {d.number: n for d, n in zip(domains, seats, strict=True)}
+            try:
+                question_ids = draw_form(candidates, quotas, rng, oldest_first=mode == Attempt.Mode.FINAL)
+            except FormShortage as shortage:
+                raise Conflict(_shortage_message(exam, shortage), code="bank_too_small") from None
+        else:
+            question_ids = draw_practice(candidates, count or PRACTICE_DEFAULT_COUNT, rng)
+            if not question_ids:
+                raise Conflict(
+                    "No published question matches these filters. Widen the filters and try again.",
+                    code="no_questions",
+                )
+    if mode in (Attempt.Mode.FULL, Attempt.Mode.FINAL):
+        timed, feedback = True, Attempt.Feedback.END  # exam conditions
+    served = _served(question_ids, exam)
+    profile = profile_get(user=learner)
+    now = timezone.now()
+    limit = attempt_time_limit(
+        exam=exam,
+        mode=mode,
+        count=len(question_ids),
+        timed=timed,
+        multiplier=profile.time_multiplier,
+        extra_minutes=profile.extra_minutes,
+    )
+    attempt = Attempt(
+        learner=learner,
+        exam=exam,
+        mode=mode,
+        feedback=feedback,
+        timed=timed,
+        filters=filters,
+        question_count=len(question_ids),
+        time_limit_seconds=limit,
+        started_at=now,
+        deadline=now + timedelta(seconds=limit) if limit is not None else None,
+    )
+    # The learner and the exam were just read; skip re-checking that they exist (and the new uuid).
+    attempt.full_clean(exclude=["learner", "exam", "id"], validate_unique=False)
+    attempt.save(force_insert=True)
+    items = []
+    for position, qid in enumerate(question_ids, start=1):
+        version, tags, domain, task = served[qid]
+        items.append(
+            AttemptItem(
+                attempt=attempt,
+                position=position,
+                question_id=qid,
+                version=version,
+                layout=snapshot.make_layout(version.content, rng),
+                tags=tags,
+                domain_number=domain,
+                task_code=task,
+            )
+        )
+    AttemptItem.objects.bulk_create(items)
+    SeenQuestion.objects.bulk_create(
+        [SeenQuestion(learner=learner, question_id=qid, last_seen_at=now) for qid in question_ids],
+        update_conflicts=True,
+        unique_fields=["learner", "question"],
+        update_fields=["last_seen_at"],
+    )
+    return attempt, items
+
+
+# --- Saving, locking, submitting ------------------------------------------------------------------
+
+
+def _locked_attempt(*, attempt_id: object, learner: AbstractBaseUser) -> Attempt:
+    """The learner's attempt under its row lock (another learner's id is a 404)."""
+    from exams.selectors import attempt_get_for_learner
+
+    return attempt_get_for_learner(attempt_id=attempt_id, learner=learner, for_update=True)
+
+
+def _ensure_open(attempt: Attempt, now: datetime) -> None:
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        raise Conflict(
+            f"This attempt is {attempt.get_status_display().lower()}; answers can no longer change.",
+            code="attempt_closed",
+        )
+    if attempt.deadline is not None and now > attempt.deadline + _grace():
+        raise Conflict("Time is up: the deadline for this attempt has passed.", code="time_up")
+
+
+def _item(attempt: Attempt, position: int) -> AttemptItem:
+    if not 1 <= position <= attempt.question_count:
+        raise ApiError(
+            f"position {position} is outside this attempt (1 to {attempt.question_count})",
+            code="invalid_position",
+            field="position",
+        )
+    return AttemptItem.objects.select_related("version").get(attempt=attempt, position=position)
+
+
+def item_correct(item: AttemptItem) -> bool:
+    content = item.version.content
+    return scoring.item_correct(content["type"], item.answer, snapshot.key(content, item.layout))
+
+
+class InvalidAnswer(ApiError):
+    default_code = "invalid_answer"
+
+
+@transaction.atomic
+def answer_save(
+    *, attempt_id: object, learner: AbstractBaseUser, position: int, answer: object, flagged: bool
+) -> tuple[Attempt, AttemptItem]:
+    """Autosave one answer (idempotent). Refused after the deadline (+grace), a submit or a lock."""
+    now = timezone.now()
+    attempt = _locked_attempt(attempt_id=attempt_id, learner=learner)
+    _ensure_open(attempt, now)
+    item = _item(attempt, position)
+    if item.locked_at is not None:
+        raise Conflict(
+            f"Question {position} is locked: its answer was checked and can no longer change.", code="item_locked"
+        )
+    try:
+        normalised = validate_answer(snapshot.public(item.version.content, item.layout), answer)
+    except AnswerError as exc:
+        raise InvalidAnswer(exc.message, field="answer") from None
+    if item.answer != normalised or item.flagged != flagged:
+        item.answer = normalised
+        item.flagged = flagged
+        item.answered_at = now if normalised is not None else None
+        item.save(update_fields=["answer", "flagged", "answered_at"])
+    return attempt, item
+
+
+@transaction.atomic
+def item_lock(*, attempt_id: object, learner: AbstractBaseUser, position: int) -> tuple[Attempt, AttemptItem]:
+    """Immediate feedback: lock the saved answer of one question and mark it."""
+    now = timezone.now()
+    attempt = _locked_attempt(attempt_id=attempt_id, learner=learner)
+    if attempt.feedback != Attempt.Feedback.IMMEDIATE:
+        raise Conflict(
+            "This attempt gives feedback at the end; questions cannot be locked one by one.", code="feedback_at_end"
+        )
+    item = _item(attempt, position)
+    if item.locked_at is not None:
+        return attempt, item  # locking twice is one lock
+    _ensure_open(attempt, now)
+    if item.answer is None:
+        raise ApiError(f"Answer question {position} before checking it.", code="unanswered")
+    item.locked_at = now
+    item.is_correct = item_correct(item)
+    item.save(update_fields=["locked_at", "is_correct"])
+    return attempt, item
+
+
+def _enqueue_grading(attempt_id: object) -> None:
+    """Hand the attempt to a worker. A broker outage must not lose a submission: the submission
+    is already committed, and the periodic sweep re-enqueues anything left ungraded."""
+    from exams.tasks import grade_attempt
+
+    try:
+        grade_attempt.delay(str(attempt_id))
+    except Exception:
+        logger.warning("could not enqueue grading of attempt %s; the sweep will retry", attempt_id, exc_info=True)
+
+
+def _close(attempt: Attempt, now: datetime) -> None:
+    overdue = attempt.deadline is not None and now > attempt.deadline + _grace()
+    attempt.status = Attempt.Status.EXPIRED if overdue else Attempt.Status.SUBMITTED
+    attempt.submitted_at = min(now, attempt.deadline) if overdue and attempt.deadline else now
+    attempt.save(update_fields=["status", "submitted_at", "updated_at"])
+    transaction.on_commit(lambda: _enqueue_grading(attempt.pk))
+
+
+@transaction.atomic
+def attempt_submit(*, attempt_id: object, learner: AbstractBaseUser) -> Attempt:
+    """Submit (idempotent: a second submit returns the same submission)."""
+    attempt = _locked_attempt(attempt_id=attempt_id, learner=learner)
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        _close(attempt, timezone.now())
+    return attempt
+
+
+def attempt_expire_if_due(*, attempt: Attempt) -> Attempt:
+    """Submit an overdue attempt at its deadline; called on every access to an attempt."""
+    now = timezone.now()
+    if attempt.status != Attempt.Status.IN_PROGRESS or attempt.deadline is None:
+        return attempt
+    if now <= attempt.deadline + _grace():
+        return attempt
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status == Attempt.Status.IN_PROGRESS:
+            _close(locked, now)
+        return locked
+
+
+def attempts_expire_overdue() -> int:
+    """The periodic sweep: submit every attempt past its deadline (+grace). Returns how many."""
+    cutoff = timezone.now() - _grace()
+    count = 0
+    for pk in Attempt.objects.filter(status=Attempt.Status.IN_PROGRESS, deadline__lt=cutoff).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            attempt = Attempt.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if attempt is not None and attempt.status == Attempt.Status.IN_PROGRESS:
+                _close(attempt, timezone.now())
+                count += 1
+    return count
+
+
+# --- Grading ----------------------------------------------------------------------------------------
+
+
+def scale_spec(exam: Exam) -> scoring.ScaleSpec:
+    return scoring.ScaleSpec(
+        score_min=exam.score_min,
+        score_max=exam.score_max,
+        passing_score=exam.passing_score,
+        pass_fraction=Fraction(str(exam.pass_fraction)),
+    )
+
+
+@transaction.atomic
+def attempt_grade(*, attempt_id: object) -> AttemptResult:
+    """Mark every item with the pure scoring functions and write the result once.
+
+    Idempotent: a second call finds the result (unique per attempt) and returns it.
+    """
+    attempt = Attempt.objects.select_for_update().select_related("exam").get(pk=attempt_id)
+    existing = AttemptResult.objects.filter(attempt=attempt).first()
+    if existing is not None:
+        return existing
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        raise Conflict("An attempt in progress cannot be graded; submit it first.", code="not_submitted")
+    items = list(attempt.items.select_related("version"))
+    for item in items:
+        item.is_correct = item_correct(item)
+    AttemptItem.objects.bulk_update(items, ["is_correct"])
+    correct, total = sum(1 for i in items if i.is_correct), len(items)
+    spec = scale_spec(attempt.exam)
+    names = {d.number: d.name for d in attempt.exam.domains.all()}
+    by_domain = scoring.tally(sorted(((i.domain_number, bool(i.is_correct)) for i in items), key=lambda m: m[0]))
+    result = AttemptResult(
+        attempt=attempt,
+        correct=correct,
+        total=total,
+        percent=round(100 * correct / total, 1) if total else 0,
+        scaled_score=scoring.scaled_score(correct, total, spec) if total else attempt.exam.score_min,
+        passed=scoring.passed(correct, total, spec),
+        breakdown={
+            "domain": [
+                {"key": str(d), "label": names.get(d, f"Domain {d}"), "correct": t.correct, "total": t.total}
+                for d, t in by_domain.items()
+            ]
+        },
+    )
+    result.full_clean()
+    result.save()
+    attempt.status = Attempt.Status.GRADED
+    attempt.graded_at = timezone.now()
+    attempt.save(update_fields=["status", "graded_at", "updated_at"])
+    return result
