@@ -25,6 +25,11 @@ def setup_django(*, broker_url: str = "") -> None:
     """Point Django at the bench database (created if missing) and migrate it."""
     os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
     os.environ["CELERY_BROKER_URL"] = broker_url
+    # Production settings (no query log, no debug overhead), reachable from the in-process test client.
+    os.environ.setdefault("DEBUG", "False")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mlaexam.settings")
     os.environ.setdefault("LOG_LEVEL", "ERROR")
     sys.path.insert(0, str(ROOT))

@@ -68,9 +68,11 @@ class Attempt(models.Model):
 
 
 class AttemptItem(models.Model):
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
+    # No single-column indexes on attempt and question: the unique (attempt, position) and the
+    # (question, version) indexes serve those lookups, and every index costs on each autosave.
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items", db_index=False)
     position = models.PositiveSmallIntegerField()
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempt_items")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempt_items", db_index=False)
     version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="attempt_items")
     layout = models.JSONField(help_text="Option (and prompt) order and ids as served; see exams.snapshot.")
     # The taxonomy at serving time, for score reports: {"uid", "pillars", "stage", "services", "difficulty",
@@ -81,8 +83,15 @@ class AttemptItem(models.Model):
     answer = models.JSONField(null=True, blank=True)
     flagged = models.BooleanField(default=False)
     answered_at = models.DateTimeField(null=True, blank=True)
+    seconds_spent = models.PositiveIntegerField(
+        default=0, help_text="Time on this question, as the browser measured it."
+    )
     locked_at = models.DateTimeField(null=True, blank=True)
     is_correct = models.BooleanField(null=True, blank=True)
+    # Set when a regrade marked the item with a corrected version's key (the learner still saw `version`).
+    graded_version = models.ForeignKey(
+        QuestionVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="regraded_items"
+    )
 
     class Meta:
         ordering = ["attempt", "position"]
@@ -97,7 +106,8 @@ class AttemptItem(models.Model):
 
 
 class AttemptResult(models.Model):
-    """The graded result, written once per attempt (the unique attempt makes grading idempotent)."""
+    """The graded result, written once per attempt (the unique attempt makes grading idempotent);
+    only a regrade changes it, and every regrade is recorded in ``Regrade``."""
 
     attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="result")
     correct = models.PositiveSmallIntegerField()
@@ -105,24 +115,112 @@ class AttemptResult(models.Model):
     percent = models.DecimalField(max_digits=4, decimal_places=1)
     scaled_score = models.PositiveSmallIntegerField()
     passed = models.BooleanField()
-    # {"domain": [{"key", "label", "correct", "total"}], ...}: one list per breakdown.
-    breakdown = models.JSONField(default=dict)
+    time_taken_seconds = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    regraded_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.attempt_id}: {self.scaled_score}"
 
 
+class ResultRow(models.Model):
+    """One section of a score report (a domain, task statement, pillar, stage, type or service), kept
+    as a row so that progress and cohort dashboards are SQL aggregates, not loops over answers."""
+
+    class Dimension(models.TextChoices):
+        DOMAIN = "domain"
+        TASK = "task"
+        PILLAR = "pillar"
+        STAGE = "stage"
+        TYPE = "type"
+        SERVICE = "service"
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="result_rows")
+    # Denormalised from the attempt for the aggregates.
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="+")
+    mode = models.CharField(max_length=20)
+    graded_at = models.DateTimeField()
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    key = models.CharField(max_length=120)
+    label = models.CharField(max_length=300)
+    correct = models.PositiveSmallIntegerField()
+    total = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "dimension", "key"], name="result_row_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["learner", "exam", "dimension", "key", "-graded_at"]),
+            models.Index(fields=["exam", "dimension", "key"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id} {self.dimension} {self.key}: {self.correct}/{self.total}"
+
+
+class Mistake(models.Model):
+    """A distractor a learner chose, with what it stands for and what the key stood for."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="mistakes")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    chosen = models.CharField(max_length=120, blank=True, help_text="Concept the distractor names.")
+    expected = models.CharField(max_length=120, blank=True, help_text="Concept the key names.")
+    chosen_text = models.TextField()
+    expected_text = models.TextField()
+    graded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["learner", "exam", "chosen", "expected"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} chose {self.chosen or self.chosen_text[:30]}"
+
+
+class Regrade(models.Model):
+    """A corrected key applied to an attempt that was graded with the old one."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="regrades")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="regrades")
+    from_version = models.PositiveIntegerField()
+    to_version = models.PositiveIntegerField()
+    old_correct = models.PositiveSmallIntegerField()
+    new_correct = models.PositiveSmallIntegerField()
+    old_scaled_score = models.PositiveSmallIntegerField()
+    new_scaled_score = models.PositiveSmallIntegerField()
+    old_passed = models.BooleanField()
+    new_passed = models.BooleanField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: {self.old_scaled_score} -> {self.new_scaled_score}"
+
+
 class SeenQuestion(models.Model):
-    """When a learner was last served a question: lets a draw prefer questions not yet seen, at a
-    cost bounded by the size of the bank rather than by the learner's history."""
+    """A question a learner has been served: when (so a draw prefers questions not yet seen, at a
+    cost bounded by the size of the bank rather than by the learner's history) and its spaced-review
+    state (exams.review): misses, the streak of correct answers since the last miss, and when it is
+    due for review (null: not in review)."""
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seen_questions")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="seen_by")
     last_seen_at = models.DateTimeField()
+    misses = models.PositiveSmallIntegerField(default=0)
+    streak = models.PositiveSmallIntegerField(default=0)
+    last_correct = models.BooleanField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["learner", "question"], name="seen_question_unique")]
+        indexes = [models.Index(fields=["learner", "due_at"])]
 
     def __str__(self) -> str:
         return f"{self.learner} saw {self.question} at {self.last_seen_at:%Y-%m-%d}"

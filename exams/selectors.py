@@ -6,9 +6,11 @@ import uuid
 from collections import defaultdict
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
-from exams.models import Attempt
+from exams.mastery import WINDOW, Mastery, pool
+from exams.models import Attempt, ResultRow
 from mlaexam.errors import NotFound
 from questions.models import Exam, Question
 
@@ -60,3 +62,17 @@ def exams_with_counts() -> list[tuple[Exam, dict[int, int]]]:
             if qtype in types.get(exam_id, ()):
                 counts[exam_id][number] += n
     return [(e, dict(counts[e.pk])) for e in exams]
+
+
+def learner_mastery(
+    *, learner: AbstractBaseUser, exam: Exam, dimensions: tuple[str, ...] = ("domain", "task")
+) -> list[Mastery]:
+    """Mastery per domain and task statement over the learner's recent attempts (exams.mastery),
+    from the score-report rows in one query, whatever the length of the learner's history."""
+    rows = (
+        ResultRow.objects.filter(learner=learner, exam=exam, dimension__in=dimensions)
+        .annotate(recency=Window(RowNumber(), partition_by=[F("dimension"), F("key")], order_by=F("graded_at").desc()))
+        .filter(recency__lte=WINDOW)
+        .values_list("dimension", "key", "label", "correct", "total")
+    )
+    return pool(list(rows))

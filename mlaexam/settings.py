@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "questions",
     "exams",
+    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,8 @@ SPECTACULAR_SETTINGS = {
 # --- Exams ----------------------------------------------------------------------------------
 # Saves in flight when the clock runs out are still accepted for this many seconds.
 EXAM_SAVE_GRACE_SECONDS = env.int("EXAM_SAVE_GRACE_SECONDS", default=5)
+# A grading task grades its attempt together with up to this many - 1 others waiting (exams.services.grading).
+EXAM_GRADE_BATCH = env.int("EXAM_GRADE_BATCH", default=50)
 # A timed practice set allows this much time per question (before any accommodation).
 PRACTICE_SECONDS_PER_QUESTION = env.int("PRACTICE_SECONDS_PER_QUESTION", default=120)
 
@@ -185,11 +188,39 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=100
 # dies is redelivered instead of lost.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Grading tasks are short and often no-ops (their attempt was graded in another task's batch), so a
+# worker reserves a few at a time; unacknowledged reservations still come back if the worker dies.
+CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=8)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# celery beat (docker-compose's beat service runs it): what runs periodically, and how often.
+# Celery's Django fix-up closes the database connection around every task unless told to reuse it:
+# a new PostgreSQL connection per task cost more than the task itself (bench/README.md). Reuse it for
+# this many tasks (connections are still health-checked and recycled by CONN_MAX_AGE).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=500)
+CELERY_WORKER_DISABLE_RATE_LIMITS = True  # no task uses rate limits; skip the bookkeeping per message
+# A message not acknowledged this long after delivery (its worker died) goes back to the queue.
+# Above the task time limit, so a slow task is never handed out twice while it still runs.
+# Redis checks for such messages every interval × throttle seconds (here 30 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=3),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+# If the broker is down at submit, give up quickly: the submission is already committed and the
+# sweep below hands it to a worker once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# celery beat (docker-compose's beat service runs it): what runs periodically, and how often (seconds).
 CELERY_BEAT_SCHEDULE = {
+    # Submit attempts whose deadline passed while nobody was looking.
     "expire-overdue-attempts": {"task": "exams.expire_overdue_attempts", "schedule": 30.0},
+    # Re-enqueue attempts submitted over a minute ago and still ungraded (broker outage, lost worker).
+    "requeue-ungraded-attempts": {"task": "exams.requeue_ungraded_attempts", "schedule": 60.0},
+    # Recompute item statistics (facility, discrimination, distractors) from graded attempts.
+    "recompute-item-statistics": {
+        "task": "analytics.recompute_item_statistics",
+        "schedule": env.float("ITEM_STATISTICS_EVERY_SECONDS", default=3600.0),
+    },
 }
 
 # --- Production hardening (DEBUG=False) --------------------------------------------------------

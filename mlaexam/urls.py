@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/", include("accounts.urls")),
     path("api/", include("exams.api.urls")),
+    path("api/", include("analytics.urls")),
     # The browser app. Until the frontend lands, frontend/index.html is a placeholder page.
     path("", TemplateView.as_view(template_name="index.html"), name="home"),
 ]

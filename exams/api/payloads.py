@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from fractions import Fraction
 
-from exams import snapshot
-from exams.models import Attempt, AttemptItem
+from exams import report, snapshot
+from exams.models import Attempt, AttemptItem, ResultRow
 from exams.services import attempt_clock
 from questions.apportion import apportion
 from questions.models import Exam
@@ -20,10 +21,13 @@ MODE_TEXT = {
 
 
 def feedback_payload(item: AttemptItem) -> dict:
+    """The key and explanations of the version the item was marked with (a corrected one after a regrade)."""
+    version = item.graded_version or item.version
     return {
         "correct": bool(item.is_correct),
-        **snapshot.feedback(item.version.content, item.layout),
+        **snapshot.feedback(version.content, item.layout),
         "taxonomy": {**item.tags, "domain": item.domain_number, "task": item.task_code},
+        "seconds_spent": item.seconds_spent,
     }
 
 
@@ -75,9 +79,22 @@ def attempt_payload(attempt: Attempt, items: list[AttemptItem], now: datetime | 
     }
 
 
-def result_payload(attempt: Attempt, items: list[AttemptItem]) -> dict:
+def result_payload(attempt: Attempt, items: list[AttemptItem], rows: list[ResultRow]) -> dict:
     result = attempt.result
     exam = attempt.exam
+    pass_fraction = Fraction(str(exam.pass_fraction))
+    sections: dict[str, list[dict]] = {d: [] for d in report.DIMENSIONS}
+    for row in rows:
+        sections[row.dimension].append(
+            {
+                "key": row.key,
+                "label": row.label,
+                "correct": row.correct,
+                "total": row.total,
+                "percent": round(100 * row.correct / row.total, 1) if row.total else 0.0,
+                "classification": report.classification(row.correct, row.total, pass_fraction),
+            }
+        )
     return {
         "attempt": attempt_summary_payload(
             attempt,
@@ -92,10 +109,10 @@ def result_payload(attempt: Attempt, items: list[AttemptItem]) -> dict:
         "score_min": exam.score_min,
         "score_max": exam.score_max,
         "passed": result.passed,
-        "domains": [
-            {**row, "percent": round(100 * row["correct"] / row["total"], 1) if row["total"] else 0.0}
-            for row in result.breakdown.get("domain", [])
-        ],
+        "time_taken_seconds": result.time_taken_seconds,
+        "regraded_at": result.regraded_at,
+        "domains": sections["domain"],
+        "sections": sections,
         "items": [item_payload(i, reveal=True) for i in items],
     }
 

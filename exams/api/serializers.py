@@ -91,12 +91,16 @@ class FiltersSerializer(serializers.Serializer):
 class AttemptCreateSerializer(serializers.Serializer):
     exam = serializers.CharField(max_length=20, help_text="Exam code, e.g. MLA-C01.")
     mode = serializers.ChoiceField(
-        choices=[Attempt.Mode.FULL, Attempt.Mode.PRACTICE, Attempt.Mode.FINAL],
+        choices=[Attempt.Mode.FULL, Attempt.Mode.PRACTICE, Attempt.Mode.FINAL, Attempt.Mode.WEAK_AREAS],
         help_text="full: the blueprint's form by domain weight; final: a full-length form from the whole "
-        "bank, least recently seen first; practice: a filtered set.",
+        "bank, least recently seen first; practice: a filtered set; weak-areas: questions due for review, "
+        "then the weakest task statements.",
     )
     count = serializers.IntegerField(
-        min_value=1, max_value=PRACTICE_MAX_COUNT, required=False, help_text="Practice sets only (default 20)."
+        min_value=1,
+        max_value=PRACTICE_MAX_COUNT,
+        required=False,
+        help_text="Practice and weak-areas sets only (default 20).",
     )
     filters = FiltersSerializer(required=False, help_text="Practice sets only.")
     timed = serializers.BooleanField(default=True, help_text="Practice sets only; full mocks are always timed.")
@@ -105,7 +109,11 @@ class AttemptCreateSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs: dict) -> dict:
-        if attrs["mode"] != Attempt.Mode.PRACTICE:
+        if attrs["mode"] == Attempt.Mode.WEAK_AREAS and "filters" in self.initial_data:
+            raise serializers.ValidationError(
+                {"filters": ["a weak-areas set chooses its own questions; use a practice set to filter"]}
+            )
+        if attrs["mode"] in (Attempt.Mode.FULL, Attempt.Mode.FINAL):
             errors = {}
             for name in ("count", "filters"):
                 if name in self.initial_data:
@@ -125,6 +133,13 @@ class AttemptCreateSerializer(serializers.Serializer):
 class ItemSaveSerializer(serializers.Serializer):
     answer = AnswerField(allow_null=True, help_text="null clears the answer.")
     flagged = serializers.BooleanField(default=False, help_text="Flag for review.")
+    seconds_spent = serializers.IntegerField(
+        min_value=0,
+        max_value=86_400,
+        required=False,
+        help_text="Total seconds the learner has spent on this question so far (a running total, so a "
+        "repeated save is harmless; the larger of the stored and sent values is kept).",
+    )
 
 
 # --- Responses --------------------------------------------------------------------------------------
@@ -168,6 +183,7 @@ class FeedbackSerializer(serializers.Serializer):
     explanation = serializers.CharField()
     references = serializers.ListField(child=serializers.URLField())
     taxonomy = TaxonomySerializer()
+    seconds_spent = serializers.IntegerField(help_text="Time on this question, as the browser measured it.")
 
 
 class ItemSerializer(serializers.Serializer):
@@ -224,6 +240,19 @@ class BreakdownRowSerializer(serializers.Serializer):
     correct = serializers.IntegerField()
     total = serializers.IntegerField()
     percent = serializers.FloatField()
+    classification = serializers.ChoiceField(
+        choices=["meets_competencies", "needs_improvement"],
+        help_text="Meets competencies when the section's percentage reaches the exam's pass fraction (72%).",
+    )
+
+
+class SectionsSerializer(serializers.Serializer):
+    domain = BreakdownRowSerializer(many=True)
+    task = BreakdownRowSerializer(many=True)
+    pillar = BreakdownRowSerializer(many=True)
+    stage = BreakdownRowSerializer(many=True)
+    type = BreakdownRowSerializer(many=True)
+    service = BreakdownRowSerializer(many=True)
 
 
 class ResultSerializer(serializers.Serializer):
@@ -236,7 +265,10 @@ class ResultSerializer(serializers.Serializer):
     score_min = serializers.IntegerField()
     score_max = serializers.IntegerField()
     passed = serializers.BooleanField()
+    time_taken_seconds = serializers.IntegerField()
+    regraded_at = serializers.DateTimeField(allow_null=True, help_text="Set when a corrected key changed the result.")
     domains = BreakdownRowSerializer(many=True)
+    sections = SectionsSerializer(help_text="The score report by domain, task statement, pillar, stage, type, service.")
     items = ItemSerializer(many=True)
 
 

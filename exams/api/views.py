@@ -19,7 +19,7 @@ from exams.api.payloads import (
     item_payload,
     result_payload,
 )
-from exams.models import Attempt, AttemptItem
+from exams.models import Attempt, AttemptItem, ResultRow
 from exams.selectors import attempt_get_for_learner, attempts_for_learner, exams_with_counts
 from mlaexam.errors import ApiError, Conflict
 from questions.models import Exam, Service
@@ -71,7 +71,9 @@ def _validate_filters(exam: Exam, filters: dict) -> dict:
 
 
 def _items(attempt: Attempt) -> list[AttemptItem]:
-    return list(AttemptItem.objects.filter(attempt=attempt).select_related("version").order_by("position"))
+    return list(
+        AttemptItem.objects.filter(attempt=attempt).select_related("version", "graded_version").order_by("position")
+    )
 
 
 class AttemptListView(APIView):
@@ -102,6 +104,9 @@ class AttemptListView(APIView):
         if exam is None:
             raise ApiError(f"unknown exam {values['exam']!r}", code="unknown_exam", field="exam")
         filters = _validate_filters(exam, values["filters"]) if values.get("filters") else {}
+        question_ids = None
+        if values["mode"] == Attempt.Mode.WEAK_AREAS:
+            question_ids, filters = services.weak_area_questions(learner=request.user, exam=exam, count=values["count"])
         attempt, items = services.attempt_start(
             learner=request.user,
             exam=exam,
@@ -110,6 +115,7 @@ class AttemptListView(APIView):
             filters=filters,
             timed=values["timed"],
             feedback=values["feedback"],
+            question_ids=question_ids,
         )
         payload = attempt_payload(attempt, items)
         return Response(s.AttemptSerializer(payload).data, status=status.HTTP_201_CREATED)
@@ -146,6 +152,7 @@ class ItemView(APIView):
                 position=position,
                 answer=data.validated_data["answer"],
                 flagged=data.validated_data["flagged"],
+                seconds_spent=data.validated_data.get("seconds_spent"),
             )
         except Conflict as exc:
             if exc.error_code == "time_up":  # submit it at its deadline, outside the refused save
@@ -209,4 +216,5 @@ class ResultView(APIView):
             body = {"status": attempt.status, "message": "Grading: the result will be ready in a moment."}
             return Response(s.GradingSerializer(body).data, status=status.HTTP_202_ACCEPTED)
         attempt = Attempt.objects.select_related("exam", "result").get(pk=attempt.pk)
-        return Response(s.ResultSerializer(result_payload(attempt, _items(attempt))).data)
+        rows = list(ResultRow.objects.filter(attempt=attempt).order_by("id"))
+        return Response(s.ResultSerializer(result_payload(attempt, _items(attempt), rows)).data)

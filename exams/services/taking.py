@@ -1,4 +1,4 @@
-"""Writes for taking an exam: start, save an answer, lock, submit, expire, grade.
+"""Writes for taking an exam: start, save an answer, lock, submit, expire.
 
 The server is the only clock. An attempt's deadline is fixed at start; saves are accepted until
 the deadline plus a short grace (``EXAM_SAVE_GRACE_SECONDS``) for saves already in flight, and an
@@ -14,7 +14,6 @@ import secrets
 from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
-from fractions import Fraction
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -25,8 +24,10 @@ from django.utils import timezone
 from accounts.services import profile_get
 from exams import scoring, snapshot
 from exams.answers import AnswerError, validate_answer
-from exams.models import Attempt, AttemptItem, AttemptResult, SeenQuestion
+from exams.mastery import weakest
+from exams.models import Attempt, AttemptItem, SeenQuestion
 from exams.selection import Candidate, FormShortage, draw_form, draw_practice
+from exams.selectors import attempt_get_for_learner, learner_mastery
 from mlaexam.errors import ApiError, Conflict
 from questions.apportion import apportion
 from questions.models import Exam, Question, QuestionVersion
@@ -137,15 +138,15 @@ def _candidates(*, exam: Exam, learner: AbstractBaseUser, filters: dict) -> list
     query = Question.objects.filter(status=Question.Status.PUBLISHED, type__in=exam.question_types).filter(
         Q(task_statement__domain__exam=exam) | Q(alt_task_statement__domain__exam=exam)
     )
-    for field, lookup in (
+    for name, lookup in (
         ("pillars", "pillars__slug__in"),
         ("services", "services__name__in"),
         ("types", "type__in"),
         ("stages", "stage__in"),
         ("difficulties", "difficulty__in"),
     ):
-        if filters.get(field):
-            query = query.filter(**{lookup: filters[field]})
+        if filters.get(name):
+            query = query.filter(**{lookup: filters[name]})
     if filters.get("pillars") or filters.get("services"):
         query = query.distinct()  # the many-to-many joins can repeat a question
     rows = query.annotate(mine=FilteredRelation("seen_by", condition=Q(seen_by__learner=learner))).values_list(
@@ -221,6 +222,8 @@ def attempt_start(
                     "No published question matches these filters. Widen the filters and try again.",
                     code="no_questions",
                 )
+    if not question_ids:
+        raise Conflict("Nothing to practise: no published question fits.", code="no_questions")
     if mode in (Attempt.Mode.FULL, Attempt.Mode.FINAL):
         timed, feedback = True, Attempt.Feedback.END  # exam conditions
     served = _served(question_ids, exam)
@@ -274,13 +277,42 @@ def attempt_start(
     return attempt, items
 
 
+def weak_area_questions(
+    *, learner: AbstractBaseUser, exam: Exam, count: int = PRACTICE_DEFAULT_COUNT
+) -> tuple[list[int], dict]:
+    """A weak-areas set: questions due for spaced review first (exams.review; most overdue first),
+    then questions from the learner's three weakest task statements (exams.mastery), unseen first,
+    leaving out missed questions whose review interval has not passed yet. Returns the question ids
+    and what the set was drawn from."""
+    masteries = learner_mastery(learner=learner, exam=exam, dimensions=("task",))
+    if not masteries:
+        raise Conflict(
+            "There are no weak areas to practise yet: take a full mock or a practice set first.", code="no_history"
+        )
+    weak = [m.key for m in weakest(masteries, 3)]
+    now = timezone.now()
+    in_exam = Q(question__task_statement__domain__exam=exam) | Q(question__alt_task_statement__domain__exam=exam)
+    mine = SeenQuestion.objects.filter(learner=learner).filter(in_exam)
+    due = list(
+        mine.filter(due_at__lte=now, question__status=Question.Status.PUBLISHED, question__type__in=exam.question_types)
+        .order_by("due_at")
+        .values_list("question_id", flat=True)[:count]
+    )
+    resting = set(mine.filter(due_at__gt=now).values_list("question_id", flat=True))
+    skip = resting | set(due)
+    candidates = [
+        c for c in _candidates(exam=exam, learner=learner, filters={"task_statements": weak}) if c.id not in skip
+    ]
+    rng = random.Random(secrets.randbits(64))  # noqa: S311 - shuffling, not secrets
+    fill = draw_practice(candidates, count - len(due), rng) if count > len(due) else []
+    return due + fill, {"task_statements": weak, "review": [len(due)]}
+
+
 # --- Saving, locking, submitting ------------------------------------------------------------------
 
 
 def _locked_attempt(*, attempt_id: object, learner: AbstractBaseUser) -> Attempt:
     """The learner's attempt under its row lock (another learner's id is a 404)."""
-    from exams.selectors import attempt_get_for_learner
-
     return attempt_get_for_learner(attempt_id=attempt_id, learner=learner, for_update=True)
 
 
@@ -315,7 +347,13 @@ class InvalidAnswer(ApiError):
 
 @transaction.atomic
 def answer_save(
-    *, attempt_id: object, learner: AbstractBaseUser, position: int, answer: object, flagged: bool
+    *,
+    attempt_id: object,
+    learner: AbstractBaseUser,
+    position: int,
+    answer: object,
+    flagged: bool,
+    seconds_spent: int | None = None,
 ) -> tuple[Attempt, AttemptItem]:
     """Autosave one answer (idempotent). Refused after the deadline (+grace), a submit or a lock."""
     now = timezone.now()
@@ -330,11 +368,13 @@ def answer_save(
         normalised = validate_answer(snapshot.public(item.version.content, item.layout), answer)
     except AnswerError as exc:
         raise InvalidAnswer(exc.message, field="answer") from None
-    if item.answer != normalised or item.flagged != flagged:
+    spent = max(item.seconds_spent, seconds_spent or 0)  # a running total: retries never double-count
+    if item.answer != normalised or item.flagged != flagged or item.seconds_spent != spent:
         item.answer = normalised
         item.flagged = flagged
+        item.seconds_spent = spent
         item.answered_at = now if normalised is not None else None
-        item.save(update_fields=["answer", "flagged", "answered_at"])
+        item.save(update_fields=["answer", "flagged", "answered_at", "seconds_spent"])
     return attempt, item
 
 
@@ -359,7 +399,7 @@ def item_lock(*, attempt_id: object, learner: AbstractBaseUser, position: int) -
     return attempt, item
 
 
-def _enqueue_grading(attempt_id: object) -> None:
+def enqueue_grading(attempt_id: object) -> None:
     """Hand the attempt to a worker. A broker outage must not lose a submission: the submission
     is already committed, and the periodic sweep re-enqueues anything left ungraded."""
     from exams.tasks import grade_attempt
@@ -375,7 +415,7 @@ def _close(attempt: Attempt, now: datetime) -> None:
     attempt.status = Attempt.Status.EXPIRED if overdue else Attempt.Status.SUBMITTED
     attempt.submitted_at = min(now, attempt.deadline) if overdue and attempt.deadline else now
     attempt.save(update_fields=["status", "submitted_at", "updated_at"])
-    transaction.on_commit(lambda: _enqueue_grading(attempt.pk))
+    transaction.on_commit(lambda: enqueue_grading(attempt.pk))
 
 
 @transaction.atomic
@@ -414,57 +454,3 @@ def attempts_expire_overdue() -> int:
                 _close(attempt, timezone.now())
                 count += 1
     return count
-
-
-# --- Grading ----------------------------------------------------------------------------------------
-
-
-def scale_spec(exam: Exam) -> scoring.ScaleSpec:
-    return scoring.ScaleSpec(
-        score_min=exam.score_min,
-        score_max=exam.score_max,
-        passing_score=exam.passing_score,
-        pass_fraction=Fraction(str(exam.pass_fraction)),
-    )
-
-
-@transaction.atomic
-def attempt_grade(*, attempt_id: object) -> AttemptResult:
-    """Mark every item with the pure scoring functions and write the result once.
-
-    Idempotent: a second call finds the result (unique per attempt) and returns it.
-    """
-    attempt = Attempt.objects.select_for_update().select_related("exam").get(pk=attempt_id)
-    existing = AttemptResult.objects.filter(attempt=attempt).first()
-    if existing is not None:
-        return existing
-    if attempt.status == Attempt.Status.IN_PROGRESS:
-        raise Conflict("An attempt in progress cannot be graded; submit it first.", code="not_submitted")
-    items = list(attempt.items.select_related("version"))
-    for item in items:
-        item.is_correct = item_correct(item)
-    AttemptItem.objects.bulk_update(items, ["is_correct"])
-    correct, total = sum(1 for i in items if i.is_correct), len(items)
-    spec = scale_spec(attempt.exam)
-    names = {d.number: d.name for d in attempt.exam.domains.all()}
-    by_domain = scoring.tally(sorted(((i.domain_number, bool(i.is_correct)) for i in items), key=lambda m: m[0]))
-    result = AttemptResult(
-        attempt=attempt,
-        correct=correct,
-        total=total,
-        percent=round(100 * correct / total, 1) if total else 0,
-        scaled_score=scoring.scaled_score(correct, total, spec) if total else attempt.exam.score_min,
-        passed=scoring.passed(correct, total, spec),
-        breakdown={
-            "domain": [
-                {"key": str(d), "label": names.get(d, f"Domain {d}"), "correct": t.correct, "total": t.total}
-                for d, t in by_domain.items()
-            ]
-        },
-    )
-    result.full_clean()
-    result.save()
-    attempt.status = Attempt.Status.GRADED
-    attempt.graded_at = timezone.now()
-    attempt.save(update_fields=["status", "graded_at", "updated_at"])
-    return result

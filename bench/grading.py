@@ -1,0 +1,117 @@
+"""Grading throughput: N submitted 65-question attempts drained by real Celery workers on Redis.
+
+    .venv/bin/python bench/grading.py [--attempts 1000] [--concurrency 1 2]
+
+For each concurrency (pool processes of one worker), the benchmark starts a worker on a queue of
+its own, waits until it is ready, publishes one grade task per attempt, and times from the first
+publish to the last attempt graded (polling PostgreSQL). Target (grading issue): 200 attempts/s for
+one worker. Redis database 14 is used and flushed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+from common import BENCH_DATABASE_URL, RESULTS, ROOT, report, setup_django
+
+BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
+
+
+def make_submitted(n: int) -> list[str]:
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from exams import services, snapshot
+    from exams.models import Attempt, AttemptItem
+    from questions.models import Exam
+
+    exam = Exam.objects.get(code="MLA-C01")
+    learners = [User.objects.get_or_create(username=f"bench-grader-{i}")[0] for i in range(20)]
+    Attempt.objects.filter(learner__in=learners).delete()
+    ids = []
+    for k in range(n):
+        attempt, items = services.attempt_start(learner=learners[k % 20], exam=exam, mode="full")
+        for item in items:
+            if (item.position + k) % 3:  # two in three right
+                item.answer = snapshot.key(item.version.content, item.layout)
+        AttemptItem.objects.bulk_update(items, ["answer"])
+        Attempt.objects.filter(pk=attempt.pk).update(status="submitted", submitted_at=timezone.now())
+        ids.append(str(attempt.pk))
+    return ids
+
+
+def drain(ids: list[str], concurrency: int) -> dict:
+    from exams.models import Attempt, AttemptResult, ResultRow
+    from exams.tasks import grade_attempt
+
+    AttemptResult.objects.filter(attempt_id__in=ids).delete()
+    ResultRow.objects.filter(attempt_id__in=ids).delete()
+    Attempt.objects.filter(pk__in=ids).update(status="submitted", graded_at=None)
+    queue = f"bench-{uuid.uuid4().hex[:6]}"
+    log = RESULTS / f"{queue}.log"
+    env = {**os.environ, "DATABASE_URL": BENCH_DATABASE_URL, "CELERY_BROKER_URL": BROKER, "LOG_LEVEL": "WARNING"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "mlaexam", "worker", "--pool=prefork", f"--concurrency={concurrency}",
+         "--queues", queue, "--loglevel=warning", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    time.sleep(1)
+    from mlaexam.celery import app
+
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=0.5) and time.monotonic() < deadline:
+        pass
+    start = time.perf_counter()
+    for attempt_id in ids:
+        grade_attempt.apply_async(args=[attempt_id], queue=queue)
+    published = time.perf_counter() - start
+    while Attempt.objects.filter(pk__in=ids, status="graded").count() < len(ids):
+        time.sleep(0.1)
+    elapsed = time.perf_counter() - start
+    os.killpg(worker.pid, signal.SIGTERM)
+    worker.wait(timeout=60)
+    return {
+        "concurrency": concurrency,
+        "attempts": len(ids),
+        "seconds": round(elapsed, 2),
+        "attempts_per_s": round(len(ids) / elapsed, 1),
+        "publish_s": round(published, 2),
+        "target_per_s": 200 if concurrency == 1 else "",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--attempts", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    os.environ["CELERY_BROKER_URL"] = BROKER
+    setup_django(broker_url=BROKER)
+    import redis
+
+    redis.Redis.from_url(BROKER).flushdb()
+    from seed import seed_bank
+
+    seed_bank(1000)
+    print(f"creating {args.attempts} submitted 65-question attempts ...", flush=True)
+    ids = make_submitted(args.attempts)
+    rows = [drain(ids, c) for c in args.concurrency]
+    if len(rows) > 1:
+        base = rows[0]["attempts_per_s"]
+        for row in rows:
+            row["scaling"] = round(row["attempts_per_s"] / base, 2)
+    report(
+        "grading",
+        rows,
+        ["concurrency", "attempts", "seconds", "attempts_per_s", "scaling", "publish_s", "target_per_s"],
+    )
+
+
+if __name__ == "__main__":
+    main()
