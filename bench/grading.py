@@ -46,7 +46,7 @@ def make_submitted(n: int) -> list[str]:
     return ids
 
 
-def drain(ids: list[str], concurrency: int) -> dict:
+def drain(ids: list[str], concurrency: int, pool: str) -> dict:
     from exams.models import Attempt, AttemptResult, ResultRow
     from exams.tasks import grade_attempt
 
@@ -57,7 +57,7 @@ def drain(ids: list[str], concurrency: int) -> dict:
     log = RESULTS / f"{queue}.log"
     env = {**os.environ, "DATABASE_URL": BENCH_DATABASE_URL, "CELERY_BROKER_URL": BROKER, "LOG_LEVEL": "WARNING"}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "mlaexam", "worker", "--pool=prefork", f"--concurrency={concurrency}",
+        [sys.executable, "-m", "celery", "-A", "mlaexam", "worker", f"--pool={pool}", f"--concurrency={concurrency}",
          "--queues", queue, "--loglevel=warning", "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
@@ -67,6 +67,11 @@ def drain(ids: list[str], concurrency: int) -> dict:
     deadline = time.monotonic() + 60
     while not app.control.ping(timeout=0.5) and time.monotonic() < deadline:
         pass
+    spy = None
+    if os.environ.get("BENCH_PYSPY"):
+        spy = subprocess.Popen([str(ROOT / ".venv/bin/py-spy"), "record", "-p", str(worker.pid), "-d", "8", "-f", "raw",
+                                "-o", os.environ["BENCH_PYSPY"], "-r", "100"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)  # fmt: skip
     start = time.perf_counter()
     for attempt_id in ids:
         grade_attempt.apply_async(args=[attempt_id], queue=queue)
@@ -74,9 +79,12 @@ def drain(ids: list[str], concurrency: int) -> dict:
     while Attempt.objects.filter(pk__in=ids, status="graded").count() < len(ids):
         time.sleep(0.1)
     elapsed = time.perf_counter() - start
+    if spy:
+        spy.wait()
     os.killpg(worker.pid, signal.SIGTERM)
     worker.wait(timeout=60)
     return {
+        "pool": pool,
         "concurrency": concurrency,
         "attempts": len(ids),
         "seconds": round(elapsed, 2),
@@ -90,6 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--attempts", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--pool", default="prefork", choices=["prefork", "solo"])
     args = parser.parse_args()
     os.environ["CELERY_BROKER_URL"] = BROKER
     setup_django(broker_url=BROKER)
@@ -101,7 +110,7 @@ def main() -> None:
     seed_bank(1000)
     print(f"creating {args.attempts} submitted 65-question attempts ...", flush=True)
     ids = make_submitted(args.attempts)
-    rows = [drain(ids, c) for c in args.concurrency]
+    rows = [drain(ids, c, args.pool) for c in args.concurrency]
     if len(rows) > 1:
         base = rows[0]["attempts_per_s"]
         for row in rows:
