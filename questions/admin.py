@@ -164,7 +164,7 @@ class QuestionAdminForm(forms.ModelForm):
         model = Question
         fields = [
             "uid", "type", "status", "stem", "explanation", "references", "case", "case_order",
-            "task_statement", "alt_task_statement", "pillars", "stage", "services", "difficulty",
+            "task_statement", "alt_task_statement", "pillars", "stage", "services", "difficulty", "teaches",
         ]  # fmt: skip
         widgets = {"pillars": forms.CheckboxSelectMultiple}
         error_messages = {
@@ -209,7 +209,17 @@ class QuestionAdmin(admin.ModelAdmin):
         ("Case study", {"fields": ["case", "case_order"], "classes": ["collapse"]}),
         (
             "Taxonomy",
-            {"fields": ["task_statement", "alt_task_statement", "pillars", "stage", "services", "difficulty"]},
+            {
+                "fields": [
+                    "task_statement",
+                    "alt_task_statement",
+                    "pillars",
+                    "stage",
+                    "services",
+                    "difficulty",
+                    "teaches",
+                ]
+            },
         ),
         ("Provenance", {"fields": ["version", "source_file", "created_at", "updated_at"]}),
     ]

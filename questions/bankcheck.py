@@ -7,8 +7,9 @@ blueprint does not know (task statement, pillar, service, stage...), the rules o
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from questions import rules
 from questions.bankfile import BankFile, BankQuestion
@@ -54,6 +55,14 @@ def check_question(bank: BankFile, q: BankQuestion, catalog: Catalog) -> None:
             )
     if len(set(q.services)) != len(q.services):
         bank.problem(q.line_of("services"), f"{where}: a service is listed twice")
+    for pair in q.teaches:
+        if pair not in catalog.pairs:
+            bank.problem(q.line_of("teaches"), f"{where}: unknown distractor pair {pair!r}; see distractor-pairs.yaml")
+    seen_texts = [("stem", q.stem)] + [("options", o.text) for o in q.options]
+    for retired, current in catalog.retired_names.items():
+        for field_name, text in seen_texts:
+            if retired.lower() in text.lower():
+                bank.problem(q.line_of(field_name), f"{where}: {retired!r} is a retired name; use {current}")
     if q.type and q.type in rules.QUESTION_TYPES:
         for problem in rules.question_problems(q.rule_data()):
             bank.problem(q.line_of(problem.field), f"{where}: {problem}")
@@ -92,6 +101,58 @@ def check_bank(files: list[BankFile], catalog: Catalog) -> None:
         count = len(members[uid])
         if not CASE_MIN <= count <= CASE_MAX:
             bank.problem(line, f"case {uid}: a case study has 2 to 4 questions (has {count})")
+    check_duplicates(files)
+
+
+# Two questions are near-duplicates when their stems share most three-word runs, or when their
+# answer options and keys are nearly the same words (the same lesson in other clothes).
+STEM_SIMILARITY = 0.6
+OPTIONS_SIMILARITY = 0.6
+_STOP = set("a an and are as at be by for from in is it its of on or that the this to what which with".split())  # noqa: SIM905
+
+
+def _shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower())) - _STOP
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def check_duplicates(files: list[BankFile]) -> None:
+    """Flag same or near-same stems, and choice questions whose options and keys nearly coincide."""
+    entries = []
+    for bank in files:
+        for q in bank.questions:
+            key = " ".join(o.text for o in q.options if o.is_correct)
+            entries.append((bank, q, _shingles(q.stem), _words(" ".join(o.text for o in q.options)), _words(key)))
+    for i, (bank, q, stem, options, key) in enumerate(entries):
+        for other_bank, other, other_stem, other_options, other_key in entries[:i]:
+            if q.uid == other.uid:
+                continue
+            stem_sim = _jaccard(stem, other_stem)
+            if stem_sim >= STEM_SIMILARITY:
+                bank.problem(
+                    q.line_of("stem"),
+                    f"question {q.uid}: its stem nearly repeats {other.uid} in {other_bank.path} "
+                    f"({stem_sim:.0%} of three-word runs shared)",
+                )
+            elif (
+                key
+                and other_key
+                and _jaccard(options, other_options) >= OPTIONS_SIMILARITY
+                and _jaccard(key, other_key) >= OPTIONS_SIMILARITY
+            ):
+                bank.problem(
+                    q.line_of("options"),
+                    f"question {q.uid}: its options and key nearly repeat {other.uid} in {other_bank.path}; "
+                    "teach the point from another angle or drop one",
+                )
 
 
 @dataclass
@@ -103,6 +164,8 @@ class CoverageItem:
     stage: str
     pillars: list[str]
     difficulty: str
+    teaches: list[str] = field(default_factory=list)
+    case: str | None = None
 
 
 def coverage_items(files: list[BankFile], catalog: Catalog) -> list[CoverageItem]:
@@ -116,7 +179,7 @@ def coverage_items(files: list[BankFile], catalog: Catalog) -> list[CoverageItem
                 resolved = catalog.resolve_task(ref) if ref else None
                 if resolved and q.type in resolved[0].question_types:
                     tasks[resolved[0].code] = resolved[1]
-            items.append(CoverageItem(tasks, q.type, q.stage, q.pillars, q.difficulty))
+            items.append(CoverageItem(tasks, q.type, q.stage, q.pillars, q.difficulty, q.teaches, q.case))
     return items
 
 
@@ -125,6 +188,17 @@ def forms_supported(exam: ExamSpec, items: list[CoverageItem]) -> int:
     have = Counter(exam.task_codes()[i.tasks[exam.code]] for i in items if exam.code in i.tasks)
     need = exam.form()
     return min((have[d] // n for d, n in need.items() if n), default=0)
+
+
+def pairs_table(catalog: Catalog, items: list[CoverageItem]) -> str:
+    """How many published questions teach each classic distractor pair."""
+    counts = Counter(p for i in items for p in i.teaches)
+    lines = [f"  {'distractor pair (EXAM.md)':<90}{'questions':>10}"]
+    for pair, text in catalog.pairs.items():
+        lines.append(f"  {text[:88]:<90}{counts[pair]:>10}")
+    cases = Counter(i.case for i in items if i.case)
+    lines += ["", f"  case studies: {len(cases)} ({', '.join(f'{n} questions' for n in sorted(set(cases.values())))})"]
+    return "\n".join(lines)
 
 
 def coverage_table(exam: ExamSpec, items: list[CoverageItem]) -> str:

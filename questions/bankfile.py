@@ -16,6 +16,7 @@ A bank file holds optional case-study scenarios and a list of questions::
         stage: data_preparation                # or model_training, model_deployment, monitoring_operations
         services: [Amazon S3, Amazon Athena]   # names from questions/blueprints/services.yaml
         difficulty: medium                     # easy | medium | hard
+        teaches: [glue-catalog-athena-for-ad-hoc-sql]  # optional: distractor pairs (blueprints/distractor-pairs.yaml)
         status: published                      # draft | published | retired
         case: case-retail-demand               # optional; questions of a case keep file order
         stem: |
@@ -46,7 +47,7 @@ from questions import rules
 
 QUESTION_KEYS = {
     "uid", "type", "task", "also", "pillars", "stage", "services", "difficulty", "status",
-    "case", "stem", "options", "explanation", "references",
+    "case", "stem", "options", "explanation", "references", "teaches",
 }  # fmt: skip
 REQUIRED_QUESTION_KEYS = ("uid", "type", "task", "pillars", "stage", "difficulty", "stem", "options", "explanation")
 OPTION_KEYS = {"text", "why", "correct", "prompt"}
@@ -120,6 +121,7 @@ class BankQuestion:
     references: list[str]
     options: list[rules.OptionData]
     key_lines: dict[str, int] = field(default_factory=dict)
+    teaches: list[str] = field(default_factory=list)
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
@@ -299,6 +301,7 @@ def _parse_question(bank: BankFile, raw: LineDict) -> BankQuestion | None:
         references=list_field("references"),
         options=options,
         key_lines=dict(raw.key_lines),
+        teaches=list_field("teaches"),
     )
     return question if len(bank.problems) == before else None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -23,7 +24,11 @@ PILLARS = {
 }
 
 
-NOT_EXAMS = {"services.yaml", "concepts.yaml"}  # the other files in questions/blueprints/ are exams
+NOT_EXAMS = {
+    "services.yaml",
+    "concepts.yaml",
+    "distractor-pairs.yaml",
+}  # the other files in questions/blueprints/ are exams
 
 
 class BlueprintError(ValueError):
@@ -75,6 +80,8 @@ class ExamSpec:
 class Catalog:
     exams: dict[str, ExamSpec]
     services: list[str]
+    pairs: dict[str, str] = field(default_factory=dict)  # distractor pair id -> what it teaches
+    retired_names: dict[str, str] = field(default_factory=dict)  # retired name -> the current one
 
     def resolve_task(self, ref: str) -> tuple[ExamSpec, str] | None:
         """'MLA-C01 1.1' -> (the exam, '1.1'), or None if no such task statement."""
@@ -166,4 +173,19 @@ def read_catalog(blueprint_dir: Path) -> Catalog:
         raise BlueprintError(f"{services_path}: 'services' must be a list of names")
     if len(set(services)) != len(services):
         raise BlueprintError(f"{services_path}: a service is listed twice")
-    return Catalog(exams=exams, services=services)
+    pairs_path = blueprint_dir / "distractor-pairs.yaml"
+    extra = yaml.safe_load(pairs_path.read_text(encoding="utf-8")) if pairs_path.exists() else {}
+    return Catalog(
+        exams=exams,
+        services=services,
+        pairs={str(k): str(v) for k, v in (extra.get("pairs") or {}).items()},
+        retired_names={str(k): str(v) for k, v in (extra.get("retired_names") or {}).items()},
+    )
+
+
+@cache
+def distractor_pairs() -> dict[str, str]:
+    """The distractor pairs of the shipped blueprints (cached: the files change only with a deploy)."""
+    from django.conf import settings
+
+    return read_catalog(settings.BLUEPRINT_DIR).pairs

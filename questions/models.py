@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from questions import rules
+from questions.blueprint import distractor_pairs
 
 
 class Exam(models.Model):
@@ -156,6 +157,11 @@ class Question(models.Model):
         error_messages={"blank": "every question needs an overall explanation"},
     )
     references = models.JSONField(default=list, blank=True, help_text="AWS documentation URLs.")
+    teaches = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Ids of the classic distractor pairs it teaches (questions/blueprints/distractor-pairs.yaml).",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1, editable=False)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -192,6 +198,15 @@ class Question(models.Model):
                 if problem.field in ("stem", "explanation") and getattr(self, problem.field) == "":
                     continue  # the field's own "blank" message already says so
                 errors.setdefault(problem.field, []).append(problem.message)
+        if not isinstance(self.teaches, list) or not all(isinstance(t, str) for t in self.teaches):
+            errors.setdefault("teaches", []).append("teaches must be a list of distractor pair ids")
+        else:
+            known = distractor_pairs()
+            for pair in self.teaches:
+                if pair not in known:
+                    errors.setdefault("teaches", []).append(
+                        f"unknown distractor pair {pair!r}; use one of {', '.join(known)}"
+                    )
         if self.case_id and self.case_order is None:
             errors.setdefault("case_order", []).append("a question in a case study needs its order in the case")
         if not self.case_id and self.case_order is not None:

@@ -4,6 +4,7 @@ import textwrap
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from questions.models import Case, Question, QuestionVersion
@@ -14,7 +15,30 @@ pytestmark = pytest.mark.django_db
 REF = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html"
 
 
-def mc(uid, stem="A team needs drift alerts. Which service fits?", extra=""):
+# Distinct wording per question: the bank checker refuses near-duplicate stems and option sets.
+VARIANTS = [
+    (
+        "A team needs drift alerts. Which service fits?",
+        ["SageMaker Model Monitor", "Amazon CloudWatch alone", "AWS CloudTrail", "AWS X-Ray"],
+    ),
+    (
+        "A retailer must store nightly sales extracts cheaply for years of audits. Where?",
+        ["S3 Glacier Deep Archive", "Amazon EBS gp3 volumes", "Amazon EFS Standard", "Amazon RDS snapshots"],
+    ),
+    (
+        "A broadcaster wants subtitles for its archive in five languages. Which services?",
+        ["Amazon Transcribe then Amazon Translate", "Amazon Polly", "Amazon Lex bots", "Amazon Kendra search"],
+    ),
+    (
+        "A hospital wants chest X-ray labels drawn by its own radiologists. How?",
+        ["A private Ground Truth workforce", "Mechanical Turk workers", "Rekognition custom labels", "Textract forms"],
+    ),
+]
+
+
+def mc(uid, stem=None, extra="", variant=0):
+    default_stem, texts = VARIANTS[variant]
+    stem = stem or default_stem
     return textwrap.indent(
         textwrap.dedent(
             f"""\
@@ -28,14 +52,14 @@ def mc(uid, stem="A team needs drift alerts. Which service fits?", extra=""):
               difficulty: easy
               stem: {stem}
               options:
-                - text: SageMaker Model Monitor
+                - text: {texts[0]}
                   correct: true
                   why: It compares live data with a baseline.
-                - text: Amazon CloudWatch alone
+                - text: {texts[1]}
                   why: Infrastructure metrics only.
-                - text: AWS CloudTrail
+                - text: {texts[2]}
                   why: Audits API calls, not data.
-                - text: AWS X-Ray
+                - text: {texts[3]}
                   why: Traces requests.
               explanation: Drift is a data problem.
               references: [{REF}]
@@ -105,7 +129,7 @@ ALL_TYPES = textwrap.dedent(
 @pytest.fixture
 def bank(tmp_path):
     (tmp_path / "monitoring").mkdir()
-    (tmp_path / "monitoring" / "drift.yaml").write_text("questions:\n" + mc("drift-one") + mc("drift-two"))
+    (tmp_path / "monitoring" / "drift.yaml").write_text("questions:\n" + mc("drift-one") + mc("drift-two", variant=1))
     (tmp_path / "mixed.yaml").write_text(ALL_TYPES)
     return tmp_path
 
@@ -171,7 +195,9 @@ def test_a_question_removed_from_the_files_is_retired_not_deleted(bank):
 
 
 def test_a_file_with_an_invalid_question_loads_nothing_and_reports_file_and_line(bank):
-    broken = "questions:\n" + mc("good-one") + mc("bad-one").replace("correct: true", "correct: false")
+    broken = (
+        "questions:\n" + mc("good-one", variant=3) + mc("bad-one", variant=2).replace("correct: true", "correct: false")
+    )
     broken = broken.replace(
         "services: [SageMaker Model Monitor, Amazon CloudWatch]", "services: [Amazon Watchtower]", 1
     )
@@ -189,7 +215,9 @@ def test_a_file_with_an_invalid_question_loads_nothing_and_reports_file_and_line
 
 
 def test_problems_are_reported_as_file_line_message(bank):
-    text = "questions:\n" + mc("good-one") + mc("bad-one").replace("correct: true", "correct: false")
+    text = (
+        "questions:\n" + mc("good-one", variant=3) + mc("bad-one", variant=2).replace("correct: true", "correct: false")
+    )
     text = text.replace("services: [SageMaker Model Monitor, Amazon CloudWatch]", "services: [Amazon Watchtower]", 1)
     (bank / "broken.yaml").write_text(text)
     report = bank_load(bank_dir=bank)
@@ -332,3 +360,34 @@ def test_rewriting_a_case_scenario_gives_its_questions_a_new_version(bank):
         assert question.versions.get(version=2).content["case"]["scenario"] == "An insurer scores claims hourly."
         assert question.versions.get(version=1).content["case"]["scenario"] == "An insurer scores claims in real time."
     assert Question.objects.get(uid="match-one").version == 1
+
+
+def test_checkbank_refuses_near_duplicates_retired_names_and_unknown_pairs(tmp_path):
+    twin = mc("twin-one", stem="A bank needs drift alerts on its credit model. Which service fits best?")
+    near = mc("twin-two", stem="A bank needs drift alerts on its credit model. Which service fits best here?")
+    same_lesson = mc("twin-three", stem="An insurer wants to know when claim features shift away from training data.")
+    retired = mc("old-name", stem="Records arrive through Kinesis Data Firehose. Which service spots drift?")
+    unknown_pair = mc(
+        "bad-pair", stem="A telecom watches churn drift. Which service helps?", extra="  teaches: [made-up]\n"
+    )
+    (tmp_path / "f.yaml").write_text("questions:\n" + twin + near + same_lesson + retired + unknown_pair)
+    report = bank_load(bank_dir=tmp_path)
+    messages = [str(p) for p in report.problems]
+    assert any("question twin-two: its stem nearly repeats twin-one" in m for m in messages), messages
+    assert any("question twin-three: its options and key nearly repeat" in m for m in messages), messages
+    assert any("'Kinesis Data Firehose' is a retired name; use Amazon Data Firehose" in m for m in messages), messages
+    assert any("unknown distractor pair 'made-up'" in m for m in messages), messages
+    assert not Question.objects.exists()
+
+
+def test_teaches_is_loaded_and_validated_in_the_model(bank):
+    drift = bank / "monitoring" / "drift.yaml"
+    drift.write_text(
+        drift.read_text().replace("difficulty: easy", "difficulty: easy\n    teaches: [cloudwatch-vs-model-monitor]", 1)
+    )
+    load(bank)
+    question = Question.objects.get(uid="drift-one")
+    assert question.teaches == ["cloudwatch-vs-model-monitor"]
+    question.teaches = ["no-such-pair"]
+    with pytest.raises(ValidationError, match="unknown distractor pair 'no-such-pair'"):
+        question.full_clean()

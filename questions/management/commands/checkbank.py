@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from questions.bankcheck import coverage_items, coverage_table
+from questions.bankcheck import coverage_items, coverage_table, pairs_table
 from questions.blueprint import BlueprintError, read_catalog
 from questions.services import bank_read
 
@@ -34,6 +34,8 @@ class Command(BaseCommand):
         for exam in catalog.exams.values():
             self.stdout.write(coverage_table(exam, items))
             self.stdout.write("")
+        self.stdout.write(pairs_table(catalog, items))
+        self.stdout.write("")
         questions = sum(len(f.questions) for f in files)
         if problems:
             raise CommandError(f"{len(problems)} problem(s) in {questions} question(s) of {len(files)} file(s)")
