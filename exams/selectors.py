@@ -12,7 +12,7 @@ from django.db.models.functions import RowNumber
 from exams.mastery import WINDOW, Mastery, pool
 from exams.models import Attempt, ResultRow
 from mlaexam.errors import NotFound
-from questions.models import Exam, Question
+from questions.models import Exam, Question, Service
 
 
 def attempt_get_for_learner(*, attempt_id: object, learner: AbstractBaseUser, for_update: bool = False) -> Attempt:
@@ -45,8 +45,9 @@ def attempts_for_learner(*, learner: AbstractBaseUser) -> QuerySet[Attempt]:
     )
 
 
-def exams_with_counts() -> list[tuple[Exam, dict[int, int]]]:
-    """Every exam with its blueprint and the published questions it can draw, per domain number."""
+def exams_with_counts() -> list[tuple[Exam, dict[int, int], list[str]]]:
+    """Every exam with its blueprint, the published questions it can draw per domain number, and the
+    AWS services those questions are tagged with (for the practice filters)."""
     exams = list(Exam.objects.prefetch_related("domains__task_statements"))
     counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))  # exam id -> domain -> n
     published = Question.objects.filter(status=Question.Status.PUBLISHED)
@@ -61,7 +62,17 @@ def exams_with_counts() -> list[tuple[Exam, dict[int, int]]]:
         for exam_id, number, qtype, n in rows:
             if qtype in types.get(exam_id, ()):
                 counts[exam_id][number] += n
-    return [(e, dict(counts[e.pk])) for e in exams]
+    services: dict[int, set[str]] = defaultdict(set)
+    for prefix in ("task_statement", "alt_task_statement"):
+        rows = (
+            Service.objects.filter(questions__status=Question.Status.PUBLISHED)
+            .exclude(**{f"questions__{prefix}__isnull": True})
+            .values_list(f"questions__{prefix}__domain__exam_id", "name")
+            .distinct()
+        )
+        for exam_id, name in rows:
+            services[exam_id].add(name)
+    return [(e, dict(counts[e.pk]), sorted(services[e.pk])) for e in exams]
 
 
 def learner_mastery(

@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
-from django.views.generic import TemplateView
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from mlaexam import frontend
 from mlaexam.health import health
 
 admin.site.site_header = "mlaexam: question bank"
@@ -16,8 +16,8 @@ urlpatterns = [
     path("api/", include("accounts.urls")),
     path("api/", include("exams.api.urls")),
     path("api/", include("analytics.urls")),
-    # The browser app. Until the frontend lands, frontend/index.html is a placeholder page.
-    path("", TemplateView.as_view(template_name="index.html"), name="home"),
+    # The browser app: every other path is one of its client-side routes.
+    re_path(r"^(?!api/|admin/|static/).*$", frontend.app, name="app"),
 ]
 
 handler404 = "mlaexam.views.not_found"

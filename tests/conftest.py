@@ -57,6 +57,12 @@ def required_services() -> list[str]:
     return problems
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests last: the fastest feedback first, and Playwright's event loop (which
+    stays up for the rest of the session once started) never shares the process with the others."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     problems = required_services()
     if problems:

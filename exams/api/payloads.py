@@ -106,6 +106,7 @@ def result_payload(attempt: Attempt, items: list[AttemptItem], rows: list[Result
         "percent": float(result.percent),
         "scaled_score": result.scaled_score,
         "passing_score": exam.passing_score,
+        "section_pass_percent": round(float(pass_fraction) * 100, 1),
         "score_min": exam.score_min,
         "score_max": exam.score_max,
         "passed": result.passed,
@@ -117,7 +118,7 @@ def result_payload(attempt: Attempt, items: list[AttemptItem], rows: list[Result
     }
 
 
-def exam_payload(exam: Exam, counts: dict[int, int]) -> dict:
+def exam_payload(exam: Exam, counts: dict[int, int], services: list[str]) -> dict:
     domains = list(exam.domains.all())
     seats = apportion(exam.question_count, [d.weight for d in domains])
     full_ok = all(counts.get(d.number, 0) >= n for d, n in zip(domains, seats, strict=True))
@@ -131,6 +132,7 @@ def exam_payload(exam: Exam, counts: dict[int, int]) -> dict:
         "score_min": exam.score_min,
         "score_max": exam.score_max,
         "question_types": exam.question_types,
+        "services": services,
         "domains": [
             {
                 "number": d.number,

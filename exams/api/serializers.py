@@ -61,7 +61,9 @@ class OneOrMany(serializers.ListField):
 
 def _one_or_many(child: serializers.Field, schema_type: str, **schema: object) -> serializers.Field:
     item = {"type": schema_type, **schema}
-    field = extend_schema_field({"oneOf": [item, {"type": "array", "items": item, "maxItems": 50}]})(OneOrMany)
+    # extend_schema_field annotates the class, so each filter needs a class of its own.
+    field_class = type("OneOrMany", (OneOrMany,), {})
+    field = extend_schema_field({"oneOf": [item, {"type": "array", "items": item, "maxItems": 50}]})(field_class)
     return field(child=child, required=False, max_length=50, min_length=1)
 
 
@@ -88,6 +90,15 @@ class FiltersSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class RetrySerializer(serializers.Serializer):
+    attempt = serializers.UUIDField(help_text="One of my graded attempts.")
+    which = serializers.ChoiceField(
+        choices=["wrong", "flagged", "wrong_or_flagged"],
+        default="wrong",
+        help_text="Which of its questions to practise again.",
+    )
+
+
 class AttemptCreateSerializer(serializers.Serializer):
     exam = serializers.CharField(max_length=20, help_text="Exam code, e.g. MLA-C01.")
     mode = serializers.ChoiceField(
@@ -107,8 +118,18 @@ class AttemptCreateSerializer(serializers.Serializer):
     feedback = serializers.ChoiceField(
         choices=Attempt.Feedback.choices, default=Attempt.Feedback.END, help_text="Practice sets only."
     )
+    retry = RetrySerializer(
+        required=False,
+        help_text='Practice sets only: practise again the questions of a graded attempt ("practise these").',
+    )
 
     def validate(self, attrs: dict) -> dict:
+        if "retry" in attrs and attrs["mode"] != Attempt.Mode.PRACTICE:
+            raise serializers.ValidationError({"retry": ["retry makes a practice set"]})
+        if "retry" in attrs and "filters" in self.initial_data:
+            raise serializers.ValidationError(
+                {"filters": ["a retry set takes the questions of the attempt; drop filters"]}
+            )
         if attrs["mode"] == Attempt.Mode.WEAK_AREAS and "filters" in self.initial_data:
             raise serializers.ValidationError(
                 {"filters": ["a weak-areas set chooses its own questions; use a practice set to filter"]}
@@ -262,6 +283,9 @@ class ResultSerializer(serializers.Serializer):
     percent = serializers.FloatField()
     scaled_score = serializers.IntegerField()
     passing_score = serializers.IntegerField()
+    section_pass_percent = serializers.FloatField(
+        help_text="A section at or above this percent correct meets competencies (the pass line of the chart)."
+    )
     score_min = serializers.IntegerField()
     score_max = serializers.IntegerField()
     passed = serializers.BooleanField()
@@ -308,5 +332,6 @@ class ExamOutSerializer(serializers.Serializer):
     score_min = serializers.IntegerField()
     score_max = serializers.IntegerField()
     question_types = serializers.ListField(child=serializers.CharField())
+    services = serializers.ListField(child=serializers.CharField(), help_text="AWS services its questions cover.")
     domains = DomainOutSerializer(many=True)
     modes = ModeOutSerializer(many=True)

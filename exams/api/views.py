@@ -40,7 +40,7 @@ class ExamListView(APIView):
         responses={200: s.ExamOutSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
-        data = [exam_payload(exam, counts) for exam, counts in exams_with_counts()]
+        data = [exam_payload(exam, counts, services) for exam, counts, services in exams_with_counts()]
         return Response(s.ExamOutSerializer(data, many=True).data)
 
 
@@ -107,6 +107,12 @@ class AttemptListView(APIView):
         question_ids = None
         if values["mode"] == Attempt.Mode.WEAK_AREAS:
             question_ids, filters = services.weak_area_questions(learner=request.user, exam=exam, count=values["count"])
+        elif "retry" in values:
+            retry = values["retry"]
+            question_ids = services.retry_questions(
+                learner=request.user, exam=exam, attempt_id=retry["attempt"], which=retry["which"]
+            )
+            filters = {"retry_of": [str(retry["attempt"])], "which": [retry["which"]]}
         attempt, items = services.attempt_start(
             learner=request.user,
             exam=exam,

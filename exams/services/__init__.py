@@ -25,6 +25,7 @@ from exams.services.taking import (
     enqueue_grading,
     item_correct,
     item_lock,
+    retry_questions,
     weak_area_questions,
 )
 from mlaexam.errors import Conflict
@@ -50,6 +51,7 @@ __all__ = [
     "item_correct",
     "item_lock",
     "question_regrade",
+    "retry_questions",
     "scale_spec",
     "version_contents",
     "weak_area_questions",

@@ -308,6 +308,27 @@ def weak_area_questions(
     return due + fill, {"task_statements": weak, "review": [len(due)]}
 
 
+def retry_questions(*, learner: AbstractBaseUser, exam: Exam, attempt_id: object, which: str = "wrong") -> list[int]:
+    """The questions of one of the learner's graded attempts to practise again ("practise these"),
+    in their original order: the ones answered wrong, the flagged ones, or either."""
+    attempt = attempt_get_for_learner(attempt_id=attempt_id, learner=learner)
+    if attempt.exam_id != exam.pk:
+        raise ApiError(
+            f"that attempt was a {attempt.exam.code} exam, not {exam.code}", code="wrong_exam", field="retry"
+        )
+    if attempt.status != Attempt.Status.GRADED:
+        raise Conflict("Only a graded attempt's questions can be practised again.", code="not_graded", field="retry")
+    wanted = Q(is_correct=False) if which == "wrong" else Q(flagged=True)
+    if which == "wrong_or_flagged":
+        wanted = Q(is_correct=False) | Q(flagged=True)
+    ids = list(attempt.items.filter(wanted).order_by("position").values_list("question_id", flat=True))
+    published = set(Question.objects.filter(pk__in=ids, status=Question.Status.PUBLISHED).values_list("pk", flat=True))
+    chosen = [q for q in ids if q in published][:PRACTICE_MAX_COUNT]
+    if not chosen:
+        raise Conflict("There is nothing to practise again in that attempt.", code="no_questions", field="retry")
+    return chosen
+
+
 # --- Saving, locking, submitting ------------------------------------------------------------------
 
 

@@ -477,6 +477,7 @@ def test_submit_is_idempotent_and_the_result_follows_grading(bank, learner, djan
     result = response.json()
     assert (result["correct"], result["total"], result["percent"]) == (40, 65, 61.5)
     assert result["scaled_score"] == 629 and result["passed"] is False and result["passing_score"] == 720
+    assert result["section_pass_percent"] == 72.0
     assert sum(d["total"] for d in result["domains"]) == 65
     assert [d["key"] for d in result["domains"]] == ["1", "2", "3", "4"]
     assert result["attempt"]["status"] == "graded" and result["attempt"]["scaled_score"] == 629

@@ -302,3 +302,41 @@ def test_a_bad_attempt_in_a_batch_does_not_hold_the_others_back(full_bank):
     services.attempt_grade(attempt_id=good_id)  # the batch with the bad one fails; the good one alone passes
     assert Attempt.objects.get(pk=good_id).status == "graded"
     assert Attempt.objects.get(pk=bad_id).status == "submitted"
+
+
+def test_practise_these_starts_a_set_from_the_wrong_or_flagged_questions(
+    full_bank, eager_celery, django_capture_on_commit_callbacks
+):
+    _, client = make_learner("retrier")
+    attempt = client.post("/api/attempts/", {"exam": "MLA-C01", "mode": "practice", "count": 10}, format="json").json()
+    items = items_of(attempt["id"])
+    for item in items:
+        body = {
+            "answer": correct_answer(item) if item.position <= 6 else wrong_answer(item),
+            "flagged": item.position == 2,
+        }
+        client.put(f"/api/attempts/{attempt['id']}/items/{item.position}/", body, format="json")
+    retry = {"exam": "MLA-C01", "mode": "practice", "retry": {"attempt": attempt["id"]}}
+    response = client.post("/api/attempts/", retry, format="json")
+    assert response.status_code == 409 and response.json()["error"]["code"] == "not_graded"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/api/attempts/{attempt['id']}/submit/")
+    response = client.post("/api/attempts/", retry, format="json")
+    assert response.status_code == 201
+    wrong = [i.question_id for i in items if i.position > 6]
+    served = list(
+        AttemptItem.objects.filter(attempt_id=response.json()["id"])
+        .order_by("position")
+        .values_list("question_id", flat=True)
+    )
+    assert served == wrong
+    assert response.json()["filters"] == {"retry_of": [attempt["id"]], "which": ["wrong"]}
+    flagged = client.post(
+        "/api/attempts/", {**retry, "retry": {"attempt": attempt["id"], "which": "flagged"}}, format="json"
+    )
+    assert flagged.json()["question_count"] == 1
+    _, other = make_learner("stranger")
+    response = other.post("/api/attempts/", retry, format="json")
+    assert response.status_code == 404
+    response = client.post("/api/attempts/", {**retry, "mode": "full"}, format="json")
+    assert response.status_code == 400 and "retry" in response.json()["error"]["fields"]

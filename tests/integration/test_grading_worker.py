@@ -11,7 +11,7 @@ from exams import services
 from exams.models import Attempt, AttemptItem, AttemptResult, ResultRow
 from questions.models import Exam
 from tests.exams.conftest import correct_answer, make_bank, make_learner
-from tests.integration.conftest import declare, use_broker, wait_until
+from tests.workers import declare, use_broker, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
