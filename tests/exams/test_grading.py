@@ -340,3 +340,20 @@ def test_practise_these_starts_a_set_from_the_wrong_or_flagged_questions(
     assert response.status_code == 404
     response = client.post("/api/attempts/", {**retry, "mode": "full"}, format="json")
     assert response.status_code == 400 and "retry" in response.json()["error"]["fields"]
+    response = client.post("/api/attempts/", {**retry, "filters": {"domain": 1}}, format="json")
+    assert response.status_code == 400 and "filters" in response.json()["error"]["fields"]
+    response = client.post("/api/attempts/", {**retry, "exam": "MLA-C02"}, format="json")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "wrong_exam"
+    # A flawless attempt has nothing to practise again; nothing is created.
+    before = Attempt.objects.count()
+    flawless = client.post("/api/attempts/", {"exam": "MLA-C01", "mode": "practice", "count": 3}, format="json").json()
+    for item in items_of(flawless["id"]):
+        client.put(
+            f"/api/attempts/{flawless['id']}/items/{item.position}/", {"answer": correct_answer(item)}, format="json"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/api/attempts/{flawless['id']}/submit/")
+    response = client.post("/api/attempts/", {**retry, "retry": {"attempt": flawless["id"]}}, format="json")
+    assert response.status_code == 409
+    assert response.json()["error"]["message"] == "There is nothing to practise again in that attempt."
+    assert Attempt.objects.count() == before + 1
