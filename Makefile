@@ -45,6 +45,7 @@ run: $(DEPS) $(APP_BUILD)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loadbank
 	$(BIN)/python manage.py seeddemo
+	$(BIN)/python manage.py seedcohort
 	@echo "mlaexam: serving http://127.0.0.1:8000 (admin at /admin/, API docs at /api/docs/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -9,6 +9,7 @@ mastery. Only recent attempts count, so improvement shows within a few attempts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 WINDOW = 5
@@ -28,15 +29,16 @@ class Mastery:
         return (self.correct + 1) / (self.total + 2)
 
 
-def pool(rows: list[tuple[str, str, str, int, int]]) -> list[Mastery]:
-    """(dimension, key, label, correct, total) rows, already limited to the window, pooled per key."""
-    pooled: dict[tuple[str, str], list] = {}
-    for dimension, key, label, correct, total in rows:
-        entry = pooled.setdefault((dimension, key), [label, 0, 0, 0])
+def pool(rows: Iterable[tuple[tuple, str, int, int]]) -> dict[tuple, tuple[str, int, int, int]]:
+    """(group, label, correct, total) rows, already limited to the window, pooled per group:
+    group -> (label, correct, total, attempts pooled)."""
+    pooled: dict[tuple, list] = {}
+    for group, label, correct, total in rows:
+        entry = pooled.setdefault(group, [label, 0, 0, 0])
         entry[1] += correct
         entry[2] += total
         entry[3] += 1
-    return [Mastery(d, k, label, c, n, a) for (d, k), (label, c, n, a) in pooled.items()]
+    return {group: (label, c, n, a) for group, (label, c, n, a) in pooled.items()}
 
 
 def weakest(masteries: list[Mastery], how_many: int = 3) -> list[Mastery]:

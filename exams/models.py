@@ -160,6 +160,32 @@ class ResultRow(models.Model):
         return f"{self.attempt_id} {self.dimension} {self.key}: {self.correct}/{self.total}"
 
 
+class MasteryRow(models.Model):
+    """A learner's mastery of one domain or task statement (exams.mastery): the answers of their
+    WINDOW most recent graded attempts that included it, pooled. Grading (and regrading) keeps it
+    up to date for the learners it touched, so progress pages and cohort dashboards read one row
+    per learner and key instead of windowing over the whole history."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=10, choices=[("domain", "domain"), ("task", "task")])
+    key = models.CharField(max_length=120)
+    label = models.CharField(max_length=300)
+    correct = models.PositiveIntegerField()
+    total = models.PositiveIntegerField()
+    attempts = models.PositiveSmallIntegerField(help_text="Attempts pooled (at most exams.mastery.WINDOW).")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "exam", "dimension", "key"], name="mastery_row_unique"),
+        ]
+        indexes = [models.Index(fields=["exam", "dimension", "learner"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} {self.dimension} {self.key}: {self.correct}/{self.total}"
+
+
 class Mistake(models.Model):
     """A distractor a learner chose, with what it stands for and what the key stood for."""
 

@@ -6,11 +6,11 @@ import uuid
 from collections import defaultdict
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q, QuerySet
+from rest_framework.exceptions import ValidationError
 
-from exams.mastery import WINDOW, Mastery, pool
-from exams.models import Attempt, ResultRow
+from exams.mastery import Mastery
+from exams.models import Attempt, MasteryRow
 from mlaexam.errors import NotFound
 from questions.models import Exam, Question, Service
 
@@ -78,12 +78,37 @@ def exams_with_counts() -> list[tuple[Exam, dict[int, int], list[str]]]:
 def learner_mastery(
     *, learner: AbstractBaseUser, exam: Exam, dimensions: tuple[str, ...] = ("domain", "task")
 ) -> list[Mastery]:
-    """Mastery per domain and task statement over the learner's recent attempts (exams.mastery),
-    from the score-report rows in one query, whatever the length of the learner's history."""
-    rows = (
-        ResultRow.objects.filter(learner=learner, exam=exam, dimension__in=dimensions)
-        .annotate(recency=Window(RowNumber(), partition_by=[F("dimension"), F("key")], order_by=F("graded_at").desc()))
-        .filter(recency__lte=WINDOW)
-        .values_list("dimension", "key", "label", "correct", "total")
+    """Mastery per domain and task statement over the learner's recent attempts (exams.mastery), as
+    grading stored it (MasteryRow): one query, whatever the length of the learner's history."""
+    rows = MasteryRow.objects.filter(learner=learner, exam=exam, dimension__in=dimensions).values_list(
+        "dimension", "key", "label", "correct", "total", "attempts"
     )
-    return pool(list(rows))
+    return [Mastery(d, k, label, c, n, a) for d, k, label, c, n, a in rows]
+
+
+def practice_filters_resolve(*, exam: Exam, filters: dict) -> dict:
+    """Practice filters as the API takes them (singular names, lists of values) as an attempt stores
+    them (plural names). Values must exist in the exam's blueprint and the service list; otherwise a
+    validation error names each bad value under ``filters``."""
+    errors: dict[str, list[str]] = {}
+    domains = {d.number: d for d in exam.domains.prefetch_related("task_statements")}
+    for number in filters.get("domain", []):
+        if number not in domains:
+            errors.setdefault("domain", []).append(f"{exam.code} has no domain {number} (1 to {len(domains)})")
+    codes = {t.code for d in domains.values() for t in d.task_statements.all()}
+    for code in filters.get("task_statement", []):
+        if code not in codes:
+            errors.setdefault("task_statement", []).append(f"{exam.code} has no task statement {code!r}")
+    for qtype in filters.get("type", []):
+        if qtype not in exam.question_types:
+            errors.setdefault("type", []).append(f"{exam.code} does not use {qtype} questions")
+    if filters.get("service"):
+        known = set(Service.objects.filter(name__in=filters["service"]).values_list("name", flat=True))
+        for name in filters["service"]:
+            if name not in known:
+                errors.setdefault("service", []).append(f"unknown AWS service {name!r}")
+    if errors:
+        raise ValidationError({"filters": errors})
+    plural = {"domain": "domains", "task_statement": "task_statements", "pillar": "pillars", "stage": "stages",
+              "service": "services", "type": "types", "difficulty": "difficulties"}  # fmt: skip
+    return {plural[k]: v for k, v in filters.items() if v}

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "questions",
     "exams",
     "analytics",
+    "cohorts",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,7 @@ SPECTACULAR_SETTINGS = {
         "AttemptModeEnum": "exams.models.Attempt.Mode",
         "AttemptStatusEnum": "exams.models.Attempt.Status",
         "FeedbackEnum": "exams.models.Attempt.Feedback",
+        "AssignmentModeEnum": "cohorts.models.Assignment.Mode",
     },
 }
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/", include("accounts.urls")),
     path("api/", include("exams.api.urls")),
     path("api/", include("analytics.urls")),
+    path("api/", include("cohorts.urls")),
     # The browser app: every other path is one of its client-side routes.
     re_path(r"^(?!api/|admin/|static/).*$", frontend.app, name="app"),
 ]

@@ -20,9 +20,14 @@ from exams.api.payloads import (
     result_payload,
 )
 from exams.models import Attempt, AttemptItem, ResultRow
-from exams.selectors import attempt_get_for_learner, attempts_for_learner, exams_with_counts
+from exams.selectors import (
+    attempt_get_for_learner,
+    attempts_for_learner,
+    exams_with_counts,
+    practice_filters_resolve,
+)
 from mlaexam.errors import ApiError, Conflict
-from questions.models import Exam, Service
+from questions.models import Exam
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: {error: {code, message, fields}}"),
@@ -42,32 +47,6 @@ class ExamListView(APIView):
     def get(self, request: Request) -> Response:
         data = [exam_payload(exam, counts, services) for exam, counts, services in exams_with_counts()]
         return Response(s.ExamOutSerializer(data, many=True).data)
-
-
-def _validate_filters(exam: Exam, filters: dict) -> dict:
-    """Filter values must exist in the exam's blueprint and the service list."""
-    errors: dict[str, list[str]] = {}
-    domains = {d.number: d for d in exam.domains.prefetch_related("task_statements")}
-    for number in filters.get("domain", []):
-        if number not in domains:
-            errors.setdefault("domain", []).append(f"{exam.code} has no domain {number} (1 to {len(domains)})")
-    codes = {t.code for d in domains.values() for t in d.task_statements.all()}
-    for code in filters.get("task_statement", []):
-        if code not in codes:
-            errors.setdefault("task_statement", []).append(f"{exam.code} has no task statement {code!r}")
-    for qtype in filters.get("type", []):
-        if qtype not in exam.question_types:
-            errors.setdefault("type", []).append(f"{exam.code} does not use {qtype} questions")
-    if filters.get("service"):
-        known = set(Service.objects.filter(name__in=filters["service"]).values_list("name", flat=True))
-        for name in filters["service"]:
-            if name not in known:
-                errors.setdefault("service", []).append(f"unknown AWS service {name!r}")
-    if errors:
-        raise s.serializers.ValidationError({"filters": errors})
-    plural = {"domain": "domains", "task_statement": "task_statements", "pillar": "pillars", "stage": "stages",
-              "service": "services", "type": "types", "difficulty": "difficulties"}  # fmt: skip
-    return {plural[k]: v for k, v in filters.items() if v}
 
 
 def _items(attempt: Attempt) -> list[AttemptItem]:
@@ -103,7 +82,7 @@ class AttemptListView(APIView):
         exam = Exam.objects.filter(code=values["exam"]).first()
         if exam is None:
             raise ApiError(f"unknown exam {values['exam']!r}", code="unknown_exam", field="exam")
-        filters = _validate_filters(exam, values["filters"]) if values.get("filters") else {}
+        filters = practice_filters_resolve(exam=exam, filters=values["filters"]) if values.get("filters") else {}
         question_ids = None
         if values["mode"] == Attempt.Mode.WEAK_AREAS:
             question_ids, filters = services.weak_area_questions(learner=request.user, exam=exam, count=values["count"])

@@ -21,11 +21,12 @@ from fractions import Fraction
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import DatabaseError, connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from exams import report, review, scoring, snapshot
-from exams.models import Attempt, AttemptItem, AttemptResult, Mistake, Regrade, ResultRow, SeenQuestion
+from exams import mastery, report, review, scoring, snapshot
+from exams.models import Attempt, AttemptItem, AttemptResult, MasteryRow, Mistake, Regrade, ResultRow, SeenQuestion
 from mlaexam.errors import Conflict
 from questions.models import Exam, Question, QuestionVersion
 from questions.services import question_version_record
@@ -226,6 +227,41 @@ def _review_update(batch: list[tuple[Attempt, list[GradedItem]]], at: datetime) 
         )
 
 
+def mastery_refresh(*, learner_exams: set[tuple[int, int]], now: datetime | None = None) -> int:
+    """Recompute the stored mastery (MasteryRow) of these (learner id, exam id) pairs from their
+    score-report rows: one windowed read over just these learners, one upsert. Returns rows written."""
+    if not learner_exams:
+        return 0
+    now = now or timezone.now()
+    wanted = Q()
+    for learner_id, exam_id in learner_exams:
+        wanted |= Q(learner_id=learner_id, exam_id=exam_id)
+    rows = (
+        ResultRow.objects.filter(wanted, dimension__in=("domain", "task"))
+        .annotate(
+            recency=Window(
+                RowNumber(),
+                partition_by=[F("learner_id"), F("exam_id"), F("dimension"), F("key")],
+                order_by=F("graded_at").desc(),
+            )
+        )
+        .filter(recency__lte=mastery.WINDOW)
+        .values_list("learner_id", "exam_id", "dimension", "key", "label", "correct", "total")
+    )
+    pooled = mastery.pool(((lr, ex, d, k), label, c, n) for lr, ex, d, k, label, c, n in rows)
+    MasteryRow.objects.bulk_create(
+        [
+            MasteryRow(learner_id=learner_id, exam_id=exam_id, dimension=dimension, key=key, label=label,
+                       correct=correct, total=total, attempts=n, updated_at=now)
+            for (learner_id, exam_id, dimension, key), (label, correct, total, n) in pooled.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["learner", "exam", "dimension", "key"],
+        update_fields=["label", "correct", "total", "attempts", "updated_at"],
+    )  # fmt: skip
+    return len(pooled)
+
+
 def _grade(attempts: list[Attempt]) -> None:
     """Grade locked, submitted attempts: a fixed number of queries for the whole batch."""
     now = timezone.now()
@@ -248,6 +284,7 @@ def _grade(attempts: list[Attempt]) -> None:
     ResultRow.objects.bulk_create(rows)
     Mistake.objects.bulk_create(mistakes)
     _review_update(batch, now)
+    mastery_refresh(learner_exams={(a.learner_id, a.exam_id) for a in attempts}, now=now)
     Attempt.objects.filter(pk__in=[a.pk for a in attempts]).update(
         status=Attempt.Status.GRADED, graded_at=now, updated_at=now
     )
@@ -370,6 +407,7 @@ def question_regrade(*, question: Question, by: AbstractBaseUser | None = None) 
             )
             ResultRow.objects.bulk_create(rows)
             Mistake.objects.bulk_create(mistakes)
+            mastery_refresh(learner_exams={(attempt.learner_id, attempt.exam_id)}, now=now)
             Regrade.objects.create(
                 attempt=attempt, question=question, from_version=old_version, to_version=current.version,
                 old_correct=before[0], new_correct=result.correct, old_scaled_score=before[1],

@@ -3,11 +3,14 @@ import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from "react
 import { AuthProvider, useAuth } from "./auth";
 import { ExamRoom } from "./pages/ExamRoom";
 import { Home } from "./pages/Home";
+import { CohortsPage } from "./pages/CohortsPage";
+import { JoinPage } from "./pages/JoinPage";
 import { SignIn } from "./pages/SignIn";
 
 // The chart pages load their charting library only when opened.
 const ResultPage = lazy(() => import("./pages/ResultPage").then((m) => ({ default: m.ResultPage })));
 const ProgressPage = lazy(() => import("./pages/ProgressPage").then((m) => ({ default: m.ProgressPage })));
+const CohortPage = lazy(() => import("./pages/CohortPage").then((m) => ({ default: m.CohortPage })));
 
 function RequireUser({ children }: { children: ReactNode }) {
   const { user, loading } = useAuth();
@@ -32,6 +35,7 @@ function Header() {
           <>
             <Link to="/">Home</Link>
             <Link to="/progress">Progress</Link>
+            <Link to="/cohorts">Cohorts</Link>
             <span className="who">{user.username}</span>
             <button type="button" className="link" onClick={() => void signOut()}>
               Sign out
@@ -60,6 +64,9 @@ export function App() {
           <Route path="/attempts/:attemptId" element={<RequireUser><ExamRoom /></RequireUser>} />
           <Route path="/attempts/:attemptId/result" element={<RequireUser><ResultPage /></RequireUser>} />
           <Route path="/progress" element={<RequireUser><ProgressPage /></RequireUser>} />
+          <Route path="/cohorts" element={<RequireUser><CohortsPage /></RequireUser>} />
+          <Route path="/cohorts/:cohortId" element={<RequireUser><CohortPage /></RequireUser>} />
+          <Route path="/join/:code" element={<RequireUser><JoinPage /></RequireUser>} />
           <Route path="*" element={<main id="main"><h1>Page not found</h1><Link to="/">Home</Link></main>} />
         </Routes>
       </BrowserRouter>

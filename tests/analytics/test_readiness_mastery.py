@@ -51,8 +51,8 @@ def test_only_the_five_most_recent_count():
 
 
 def test_mastery_is_smoothed_and_pooled_per_key():
-    rows = [("task", "1.1", "Ingest", 2, 2), ("task", "1.1", "Ingest", 1, 3), ("domain", "1", "Data", 3, 5)]
-    by_key = {(m.dimension, m.key): m for m in pool(rows)}
+    rows = [(("task", "1.1"), "Ingest", 2, 2), (("task", "1.1"), "Ingest", 1, 3), (("domain", "1"), "Data", 3, 5)]
+    by_key = {group: Mastery(*group, *pooled) for group, pooled in pool(rows).items()}
     assert (by_key[("task", "1.1")].correct, by_key[("task", "1.1")].total, by_key[("task", "1.1")].attempts) == (
         3,
         5,

@@ -85,9 +85,20 @@ def app(request: pytest.FixtureRequest, live_server, start_worker, page: Page) -
     start_worker()
     page.set_default_timeout(15_000)
     expect.set_options(timeout=15_000)
+    problems: list[str] = []
+    watch(page, problems)
+    page.context.on("page", lambda other: watch(other, problems))
     yield live_server.url
     if request.node.stash.get(FAILED, False):
         shoot(page, f"failed-{request.node.originalname}", full_page=False)
+        print("Browser errors and failed requests:\n  " + "\n  ".join(problems or ["none"]))
+
+
+def watch(page: Page, problems: list[str]) -> None:
+    """Collect what the browser saw go wrong, printed when a test fails."""
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.method} {req.url} {req.failure}"))
 
 
 def shoot(page: Page, name: str, full_page: bool = True) -> Path:
@@ -136,3 +147,33 @@ def one_of_each_type(exam: str = "MLA-C01") -> tuple[dict[str, int], list[int]]:
     }
     case_id = published.filter(case__isnull=False).values_list("case_id", flat=True)[0]
     return chosen, list(published.filter(case_id=case_id).values_list("id", flat=True))
+
+
+def go_to(page: Page, position: int) -> None:
+    page.get_by_role("navigation", name="All questions").get_by_role(
+        "button", name=re.compile(rf"^Question {position}, ")
+    ).click()
+    expect(page.get_by_role("heading", name=re.compile(rf"^Question {position} of "))).to_be_visible()
+
+
+def answer_with_the_mouse(page: Page, qtype: str) -> None:
+    main = page.locator("main")
+    if qtype == "multiple_choice":
+        main.get_by_role("radio").nth(1).check()
+    elif qtype == "multiple_response":
+        choose = int(re.search(r"Choose (\d+)", main.locator(".choose").inner_text()).group(1))
+        boxes = main.get_by_role("checkbox")
+        for i in range(choose):
+            boxes.nth(i).check()
+        # Choose N stops at N: the remaining boxes cannot be ticked.
+        expect(boxes.nth(choose)).to_be_disabled()
+    elif qtype == "ordering":
+        main.get_by_role("button", name=re.compile(r'^Move ".*" down$')).first.click()
+    else:
+        selects = main.get_by_role("combobox")
+        for i in range(selects.count()):
+            selects.nth(i).select_option(index=i + 1)
+
+
+def saved(page: Page) -> None:
+    expect(page.locator(".save-state")).to_have_text("All answers saved")

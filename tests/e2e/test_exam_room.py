@@ -11,7 +11,16 @@ from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from exams.models import Attempt, AttemptItem
-from tests.e2e.conftest import PASSWORD, one_of_each_type, seen_all_but, shoot, sign_up
+from tests.e2e.conftest import (
+    PASSWORD,
+    answer_with_the_mouse,
+    go_to,
+    one_of_each_type,
+    saved,
+    seen_all_but,
+    shoot,
+    sign_up,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -28,36 +37,6 @@ def start_full_mock(page: Page, username: str) -> tuple[Attempt, dict[str, int],
     attempt = Attempt.objects.get(learner__username=username, mode="full")
     at = dict(AttemptItem.objects.filter(attempt=attempt).values_list("question_id", "position"))
     return attempt, {qtype: at[qid] for qtype, qid in chosen.items()}, sorted(at[qid] for qid in case)
-
-
-def go_to(page: Page, position: int) -> None:
-    page.get_by_role("navigation", name="All questions").get_by_role(
-        "button", name=re.compile(rf"^Question {position}, ")
-    ).click()
-    expect(page.get_by_role("heading", name=re.compile(rf"^Question {position} of "))).to_be_visible()
-
-
-def answer_with_the_mouse(page: Page, qtype: str) -> None:
-    main = page.locator("main")
-    if qtype == "multiple_choice":
-        main.get_by_role("radio").nth(1).check()
-    elif qtype == "multiple_response":
-        choose = int(re.search(r"Choose (\d+)", main.locator(".choose").inner_text()).group(1))
-        boxes = main.get_by_role("checkbox")
-        for i in range(choose):
-            boxes.nth(i).check()
-        # Choose N stops at N: the remaining boxes cannot be ticked.
-        expect(boxes.nth(choose)).to_be_disabled()
-    elif qtype == "ordering":
-        main.get_by_role("button", name=re.compile(r'^Move ".*" down$')).first.click()
-    else:
-        selects = main.get_by_role("combobox")
-        for i in range(selects.count()):
-            selects.nth(i).select_option(index=i + 1)
-
-
-def saved(page: Page) -> None:
-    expect(page.locator(".save-state")).to_have_text("All answers saved")
 
 
 def stored(attempt: Attempt, position: int) -> AttemptItem:

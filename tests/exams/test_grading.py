@@ -13,7 +13,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
 from exams import services
-from exams.models import Attempt, AttemptItem, AttemptResult, Mistake, Regrade, ResultRow, SeenQuestion
+from exams.models import Attempt, AttemptItem, AttemptResult, MasteryRow, Mistake, Regrade, ResultRow, SeenQuestion
 from exams.tasks import grade_attempt
 from questions.models import Option, Pillar, Question
 from questions.services import question_version_sync
@@ -221,6 +221,9 @@ def test_regrading_applies_a_corrected_key_and_records_old_and_new_scores(
         assert (regrade.from_version, regrade.to_version, regrade.old_correct, regrade.new_correct) == (1, 2, 0, 1)
         assert regrade.old_scaled_score < regrade.new_scaled_score and regrade.by == author
         assert ResultRow.objects.get(attempt_id=attempt_id, dimension="domain").correct == 1
+    # the stored mastery that progress pages and dashboards read follows the regrade
+    for learner, _ in learners:
+        assert MasteryRow.objects.get(learner=learner, dimension="domain", key="1").correct == 1
     # the learner's result now shows the corrected key as the key
     _, c = learners[0]
     result = c.get(f"/api/attempts/{attempts[0]}/result/").json()

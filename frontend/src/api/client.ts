@@ -11,6 +11,11 @@ export type Result = Schemas["Result"];
 export type Exam = Schemas["ExamOut"];
 export type Progress = Schemas["Progress"];
 export type User = Schemas["User"];
+export type Cohort = Schemas["Cohort"];
+export type CohortDetail = Schemas["CohortDetail"];
+export type Assignment = Schemas["Assignment"];
+export type Dashboard = Schemas["Dashboard"];
+export type Heatmap = Schemas["Heatmap"];
 
 /** The API's one error shape: {error: {code, message, fields?}}. */
 export interface ApiErrorBody {
@@ -62,6 +67,12 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
     );
   }
   return result.data;
+}
+
+/** For endpoints that answer 204: nothing, or an ApiError in the API's shape. */
+export function done(result: { error?: unknown; response: Response }): void {
+  if (result.response.ok) return;
+  unwrap({ ...result, data: undefined });
 }
 
 /** A message fit to show a person, whatever was thrown. */

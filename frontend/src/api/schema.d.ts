@@ -210,6 +210,267 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cohorts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My cohorts: the ones I teach and the ones I belong to */
+        get: operations["cohorts_list"];
+        put?: never;
+        /** Create a cohort (instructors); I become its first instructor */
+        post: operations["cohorts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cohorts/{cohort_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A cohort: for its instructors with members, join code and every assignment's progress; for a member with the instructors and my own assignments */
+        get: operations["cohorts_retrieve"];
+        put?: never;
+        post?: never;
+        /** Delete the cohort (instructors); learners keep their attempts */
+        delete: operations["cohorts_destroy"];
+        options?: never;
+        head?: never;
+        /** Rename the cohort (instructors) */
+        patch: operations["cohorts_partial_update"];
+        trace?: never;
+    };
+    "/api/cohorts/{cohort_id}/assignments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Assignments: members see theirs with status; instructors all, with progress */
+        get: operations["cohorts_assignments_list"];
+        put?: never;
+        /** Assign a full mock, a final or a practice set (instructors) */
+        post: operations["cohorts_assignments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cohorts/{cohort_id}/assignments/{assignment_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One assignment */
+        get: operations["cohorts_assignments_retrieve"];
+        put?: never;
+        post?: never;
+        /** Delete an assignment (instructors); attempts stay the learners' own */
+        delete: operations["cohorts_assignments_destroy"];
+        options?: never;
+        head?: never;
+        /** Change the title, the window or the attempt limit (instructors) */
+        patch: operations["cohorts_assignments_partial_update"];
+        trace?: never;
+    };
+    "/api/cohorts/{cohort_id}/assignments/{assignment_id}/start/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the assigned exam (members): 201 with a new attempt, or 200 with the one to resume */
+        post: operations["cohorts_assignments_start_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cohorts/{cohort_id}/dashboard/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cohort dashboard (instructors): roster, domain heatmap, weakest task statements, most-missed questions, scores over time, assignment progress */
+        get: operations["cohorts_dashboard_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cohorts/{cohort_id}/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The roster as CSV (instructors): scores, readiness, assignments and mastery per domain */
+        get: operations["cohorts_export.csv_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cohorts/{cohort_id}/heatmap/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Drill-down (instructors): members × the task statements of one domain */
+        get: operations["cohorts_heatmap_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cohorts/{cohort_id}/instructors/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a co-instructor (instructors); they must have the instructor role */
+        post: operations["cohorts_instructors_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cohorts/{cohort_id}/instructors/{user_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an instructor (instructors); the last one stays */
+        delete: operations["cohorts_instructors_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cohorts/{cohort_id}/leave/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave the cohort (members) */
+        post: operations["cohorts_leave_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cohorts/{cohort_id}/members/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The members (instructors) */
+        get: operations["cohorts_members_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cohorts/{cohort_id}/members/{user_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member (instructors); their attempts stay theirs */
+        delete: operations["cohorts_members_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cohorts/{cohort_id}/rotate-code/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new join code (instructors); the old code and link stop working */
+        post: operations["cohorts_rotate_code_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cohorts/join/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Join a cohort by its code (joining twice is harmless) */
+        post: operations["cohorts_join_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exams/": {
         parameters: {
             query?: never;
@@ -236,6 +497,23 @@ export interface paths {
         };
         /** Health of the web process and its database */
         get: operations["health_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/assignments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My assignments in every cohort I belong to, with status */
+        get: operations["me_assignments_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -287,6 +565,119 @@ export interface components {
             time_multiplier?: string;
             extra_minutes?: number;
         };
+        Assignment: {
+            id: number;
+            cohort: number;
+            cohort_name: string;
+            exam: string;
+            title: string;
+            mode: components["schemas"]["AssignmentModeEnum"];
+            count: number | null;
+            /** @description Practice filters as POST /api/attempts/ takes them. */
+            filters: {
+                [key: string]: unknown;
+            };
+            timed: boolean;
+            feedback: components["schemas"]["FeedbackEnum"];
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            due_at: string;
+            max_attempts: number | null;
+            /**
+             * @description Mine (members only): upcoming, not started, in progress, submitted, graded or overdue.
+             *
+             *     * `upcoming` - upcoming
+             *     * `not_started` - not_started
+             *     * `in_progress` - in_progress
+             *     * `submitted` - submitted
+             *     * `graded` - graded
+             *     * `overdue` - overdue
+             */
+            status: (components["schemas"]["AssignmentStatusEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** @description Mine (members only). */
+            attempts: components["schemas"]["AssignmentAttempt"][] | null;
+            /** @description Mine; null: no limit. */
+            attempts_left: number | null;
+            /**
+             * Format: uuid
+             * @description Mine: the attempt to resume, if any.
+             */
+            open_attempt: string | null;
+            /** @description Instructors only: members at each status. */
+            progress: components["schemas"]["ProgressCounts"] | null;
+        };
+        AssignmentAttempt: {
+            /** Format: uuid */
+            id: string;
+            status: components["schemas"]["AttemptStatusEnum"];
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            scaled_score: number | null;
+            passed: boolean | null;
+            /** @description Submitted after the due date. */
+            late: boolean;
+        };
+        AssignmentCreateRequest: {
+            title: string;
+            mode: components["schemas"]["AssignmentModeEnum"];
+            /** @description Practice sets only (default 20). */
+            count?: number;
+            /** @description Practice sets only, as POST /api/attempts/ takes them. */
+            filters?: components["schemas"]["FiltersRequest"];
+            /**
+             * @description Practice sets only; full-length forms are timed.
+             * @default true
+             */
+            timed?: boolean;
+            /**
+             * @description Practice sets only.
+             *
+             *     * `end` - At the end
+             *     * `immediate` - Immediately, per question
+             * @default end
+             */
+            feedback?: components["schemas"]["FeedbackEnum"];
+            /**
+             * Format: date-time
+             * @description Default: now.
+             */
+            opens_at?: string;
+            /** Format: date-time */
+            due_at: string;
+            /** @description Empty: no limit. */
+            max_attempts?: number | null;
+        };
+        /**
+         * @description * `full` - Full
+         *     * `final` - Final
+         *     * `practice` - Practice
+         * @enum {string}
+         */
+        AssignmentModeEnum: "full" | "final" | "practice";
+        AssignmentProgress: {
+            members: number;
+            graded: number;
+            submitted: number;
+            in_progress: number;
+            not_started: number;
+            id: number;
+            title: string;
+            /** Format: date-time */
+            due_at: string;
+        };
+        /**
+         * @description * `upcoming` - upcoming
+         *     * `not_started` - not_started
+         *     * `in_progress` - in_progress
+         *     * `submitted` - submitted
+         *     * `graded` - graded
+         *     * `overdue` - overdue
+         * @enum {string}
+         */
+        AssignmentStatusEnum: "upcoming" | "not_started" | "in_progress" | "submitted" | "graded" | "overdue";
         Attempt: {
             /**
              * Format: date-time
@@ -444,12 +835,89 @@ export interface components {
          * @enum {string}
          */
         ClassificationEnum: "meets_competencies" | "needs_improvement";
+        Cohort: {
+            id: number;
+            name: string;
+            exam: string;
+            /**
+             * @description Mine in this cohort.
+             *
+             *     * `instructor` - instructor
+             *     * `member` - member
+             *     * `staff` - staff
+             */
+            role: components["schemas"]["RoleEnum"];
+            instructors: components["schemas"]["Person"][];
+            /** Format: date-time */
+            created_at: string;
+            join_code: string | null;
+            join_url: string | null;
+            member_count: number | null;
+        };
+        CohortCreateRequest: {
+            /** @description For example: Spring 2027 MLA cohort. */
+            name: string;
+            /**
+             * @description The exam the cohort prepares for.
+             * @default MLA-C01
+             */
+            exam?: string;
+        };
+        CohortCreated: {
+            id: number;
+            name: string;
+            join_code: string;
+        };
+        CohortDetail: {
+            id: number;
+            name: string;
+            exam: string;
+            /**
+             * @description Mine in this cohort.
+             *
+             *     * `instructor` - instructor
+             *     * `member` - member
+             *     * `staff` - staff
+             */
+            role: components["schemas"]["RoleEnum"];
+            instructors: components["schemas"]["Person"][];
+            /** Format: date-time */
+            created_at: string;
+            join_code: string | null;
+            join_url: string | null;
+            member_count: number | null;
+            /** @description Instructors and staff only. */
+            members: components["schemas"]["Member"][] | null;
+            /** @description Members: theirs with status; instructors: all. */
+            assignments: components["schemas"]["Assignment"][];
+        };
+        CohortRef: {
+            id: number;
+            name: string;
+            exam: string;
+            members: number;
+        };
         CredentialsRequest: {
             username: string;
             password: string;
         };
         CsrfResponse: {
             csrf_token: string;
+        };
+        Dashboard: {
+            cohort: components["schemas"]["CohortRef"];
+            passing_score: number;
+            domains: components["schemas"]["DomainRef"][];
+            learners: components["schemas"]["RosterRow"][];
+            weakest: components["schemas"]["WeakTask"][];
+            most_missed: components["schemas"]["MissedQuestion"][];
+            /** @description Full-length scaled scores per week. */
+            scores_over_time: components["schemas"]["WeekSpread"][];
+            assignments: components["schemas"]["AssignmentProgress"][];
+        };
+        Distractor: {
+            text: string;
+            chosen: number;
         };
         DomainOut: {
             number: number;
@@ -464,6 +932,10 @@ export interface components {
             /** @description Published questions the bank can draw. */
             published_questions: number;
             task_statements: components["schemas"]["TaskStatementOut"][];
+        };
+        DomainRef: {
+            number: number;
+            name: string;
         };
         ExamOut: {
             code: string;
@@ -536,6 +1008,20 @@ export interface components {
         HealthDown: {
             database: string;
             tasks: string;
+        };
+        Heatmap: {
+            domain: components["schemas"]["DomainRef"];
+            task_statements: components["schemas"]["TaskRef"][];
+            learners: components["schemas"]["HeatmapRow"][];
+        };
+        HeatmapRow: {
+            id: number;
+            username: string;
+            cells: (number | null)[];
+        };
+        InstructorAddRequest: {
+            /** @description A user with the instructor role. */
+            username: string;
         };
         Item: {
             position: number;
@@ -614,6 +1100,15 @@ export interface components {
             /** Format: date-time */
             computed_at: string;
         };
+        JoinRequest: {
+            /** @description The join code; case, spaces and dashes are ignored. */
+            code: string;
+        };
+        Joined: {
+            cohort: components["schemas"]["Cohort"];
+            /** @description False when already a member. */
+            joined: boolean;
+        };
         Mastery: {
             method: string;
             domains: components["schemas"]["MasteryRow"][];
@@ -631,12 +1126,33 @@ export interface components {
             total: number;
             attempts: number;
         };
+        Member: {
+            id: number;
+            username: string;
+            name: string;
+            /** Format: date-time */
+            joined_at: string;
+        };
         Misconception: {
             chosen: string;
             expected: string;
             summary: string;
             count: number;
             questions: components["schemas"]["MistakeLink"][];
+        };
+        MissedQuestion: {
+            question_id: number;
+            uid: string;
+            stem: string;
+            type: string;
+            task_statement: string;
+            /** @description Members who have answered it. */
+            answered_by: number;
+            /** @description Members whose latest answer to it was wrong (or who skipped it). */
+            missed_by: number;
+            /** @description Wrong answers in all. */
+            misses: number;
+            top_distractor: components["schemas"]["Distractor"] | null;
         };
         MistakeLink: {
             /** Format: uuid */
@@ -653,6 +1169,8 @@ export interface components {
             available: boolean;
             description: string;
         };
+        /** @enum {unknown} */
+        NullEnum: null;
         OptionStat: {
             index: number;
             text: string;
@@ -668,6 +1186,22 @@ export interface components {
             /** Format: decimal */
             time_multiplier?: string;
             extra_minutes?: number;
+        };
+        PatchedAssignmentUpdateRequest: {
+            title?: string;
+            /** Format: date-time */
+            opens_at?: string;
+            /** Format: date-time */
+            due_at?: string;
+            max_attempts?: number | null;
+        };
+        PatchedCohortUpdateRequest: {
+            name?: string;
+        };
+        Person: {
+            id: number;
+            username: string;
+            name: string;
         };
         Progress: {
             exam: string;
@@ -692,6 +1226,13 @@ export interface components {
             percent: number;
             question_count: number;
         };
+        ProgressCounts: {
+            members: number;
+            graded: number;
+            submitted: number;
+            in_progress: number;
+            not_started: number;
+        };
         QuestionStats: {
             question: string;
             version: number;
@@ -709,6 +1250,14 @@ export interface components {
             /** @description Full-length results used. */
             based_on: number;
             message: string | null;
+        };
+        ReadinessBrief: {
+            predicted_score: number;
+            low: number;
+            high: number;
+            /** Format: double */
+            pass_probability: number;
+            based_on: number;
         };
         RegisterRequest: {
             username: string;
@@ -758,6 +1307,36 @@ export interface components {
              */
             which?: components["schemas"]["WhichEnum"];
         };
+        /**
+         * @description * `instructor` - instructor
+         *     * `member` - member
+         *     * `staff` - staff
+         * @enum {string}
+         */
+        RoleEnum: "instructor" | "member" | "staff";
+        RosterRow: {
+            id: number;
+            username: string;
+            name: string;
+            /** Format: date-time */
+            joined_at: string;
+            /** @description Graded attempts at the cohort's exam. */
+            attempts: number;
+            /** @description Latest full-length scaled score. */
+            latest_score: number | null;
+            /** @description Best full-length scaled score. */
+            best_score: number | null;
+            /** @description Whether the latest full-length result passed. */
+            passed: boolean | null;
+            readiness: components["schemas"]["ReadinessBrief"] | null;
+            /** Format: date-time */
+            last_activity: string | null;
+            assignments_done: number;
+            /** @description Assignments open so far. */
+            assignments_total: number;
+            /** @description Mastery 0-1 per domain, in the order of `domains`; null: no answers yet. */
+            domains: (number | null)[];
+        };
         Sections: {
             domain: components["schemas"]["BreakdownRow"][];
             task: components["schemas"]["BreakdownRow"][];
@@ -765,6 +1344,10 @@ export interface components {
             stage: components["schemas"]["BreakdownRow"][];
             type: components["schemas"]["BreakdownRow"][];
             service: components["schemas"]["BreakdownRow"][];
+        };
+        TaskRef: {
+            code: string;
+            title: string;
         };
         TaskStatementOut: {
             code: string;
@@ -798,6 +1381,35 @@ export interface components {
             email: string;
             roles: string[];
             accommodation: components["schemas"]["Accommodation"];
+        };
+        WeakTask: {
+            key: string;
+            label: string;
+            /**
+             * Format: double
+             * @description Mean of the members' mastery.
+             */
+            mastery: number;
+            learners: number;
+            correct: number;
+            total: number;
+        };
+        WeekSpread: {
+            /**
+             * Format: date
+             * @description The Monday the week starts.
+             */
+            week: string;
+            attempts: number;
+            learners: number;
+            min: number;
+            /** Format: double */
+            p25: number;
+            /** Format: double */
+            median: number;
+            /** Format: double */
+            p75: number;
+            max: number;
         };
         /**
          * @description * `wrong` - wrong
@@ -1250,6 +1862,1066 @@ export interface operations {
             };
         };
     };
+    cohorts_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cohort"][];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CohortCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortCreated"];
+                };
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortDetail"];
+                };
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedCohortUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortDetail"];
+                };
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_assignments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignment"][];
+                };
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_assignments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignment"];
+                };
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_assignments_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: string;
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignment"];
+                };
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_assignments_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: string;
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_assignments_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: string;
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAssignmentUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignment"];
+                };
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_assignments_start_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: string;
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attempt"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attempt"];
+                };
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No response body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_dashboard_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "cohorts_export.csv_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_heatmap_retrieve: {
+        parameters: {
+            query: {
+                /** @description Domain number, e.g. 1. */
+                domain: number;
+            };
+            header?: never;
+            path: {
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Heatmap"];
+                };
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_instructors_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstructorAddRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_instructors_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cohort_id: string;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_leave_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_members_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"][];
+                };
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_members_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cohort_id: string;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_rotate_code_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cohort_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cohort"];
+                };
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cohorts_join_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JoinRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Joined"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Joined"];
+                };
+            };
+            /** @description Invalid input: {error: {code, message, fields}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A member asking for what only the cohort's instructors may do */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cohort, or not one of mine */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No response body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     exams_list: {
         parameters: {
             query?: never;
@@ -1293,6 +2965,32 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HealthDown"];
                 };
+            };
+        };
+    };
+    me_assignments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignment"][];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

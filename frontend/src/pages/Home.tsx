@@ -1,6 +1,8 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
-import { api, describe, unwrap, type AttemptSummary, type Exam, type Schemas } from "../api/client";
+import { api, describe, unwrap, type Assignment, type AttemptSummary, type Exam, type Schemas } from "../api/client";
+import { MyAssignments } from "../components/MyAssignments";
+import { MultiSelect } from "../components/MultiSelect";
 import { formatClock } from "../lib/countdown";
 
 type Filters = Schemas["FiltersRequest"];
@@ -29,40 +31,12 @@ const DIFFICULTIES = [
   ["hard", "Hard"],
 ] as const;
 
-function MultiSelect(props: {
-  id: string;
-  label: string;
-  options: readonly (readonly [string, string])[];
-  value: string[];
-  onChange: (v: string[]) => void;
-  wide?: boolean;
-}) {
-  const { id, label, options, value, onChange, wide = false } = props;
-  return (
-    <div className={`field${wide ? " wide" : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      <select
-        id={id}
-        multiple
-        size={Math.min(options.length, 5)}
-        value={value}
-        onChange={(e) => onChange(Array.from(e.target.selectedOptions, (o) => o.value))}
-      >
-        {options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
 /** Home: the exams and their blueprint, starting an attempt, attempts to resume, recent results. */
 export function Home() {
   const navigate = useNavigate();
   const [exams, setExams] = useState<Exam[]>([]);
   const [attempts, setAttempts] = useState<AttemptSummary[]>([]);
+  const [assignments, setAssignments] = useState<Assignment[]>([]);
   const [examCode, setExamCode] = useState("MLA-C01");
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
@@ -78,10 +52,11 @@ export function Home() {
   const [services, setServices] = useState<string[]>([]);
 
   useEffect(() => {
-    Promise.all([api.GET("/api/exams/"), api.GET("/api/attempts/")])
-      .then(([e, a]) => {
+    Promise.all([api.GET("/api/exams/"), api.GET("/api/attempts/"), api.GET("/api/me/assignments/")])
+      .then(([e, a, m]) => {
         setExams(unwrap(e));
         setAttempts(unwrap(a));
+        setAssignments(unwrap(m));
       })
       .catch((e) => setError(describe(e)));
   }, []);
@@ -124,6 +99,12 @@ export function Home() {
         <p role="alert" className="error">
           {error}
         </p>
+      )}
+      {assignments.length > 0 && (
+        <section aria-labelledby="assignments-title" className="card">
+          <h2 id="assignments-title">Your assignments</h2>
+          <MyAssignments assignments={assignments} showCohort />
+        </section>
       )}
       {inProgress.length > 0 && (
         <section aria-labelledby="resume-title" className="card">

@@ -71,11 +71,17 @@ export function SignIn({ signUp = false }: { signUp?: boolean }) {
       <p>
         {signUp ? (
           <>
-            Have an account? <Link to="/signin">Sign in</Link>
+            Have an account?{" "}
+            <Link to="/signin" state={{ from: next }}>
+              Sign in
+            </Link>
           </>
         ) : (
           <>
-            New here? <Link to="/signup">Create an account</Link>
+            New here?{" "}
+            <Link to="/signup" state={{ from: next }}>
+              Create an account
+            </Link>
           </>
         )}
       </p>
