@@ -258,4 +258,6 @@ LOGGING = {
 
 # --- The bank -------------------------------------------------------------------------------
 BANK_DIR = Path(env.str("BANK_DIR", default=str(BASE_DIR / "questions" / "bank")))
+# The largest question file an import accepts (GIFT, Moodle XML, CSV, bank YAML), in bytes.
+QUESTION_IMPORT_MAX_BYTES = env.int("QUESTION_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 BLUEPRINT_DIR = BASE_DIR / "questions" / "blueprints"

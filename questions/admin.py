@@ -13,10 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from questions import rules, services
+from questions.admin_interchange import export_actions, import_view
 from questions.models import Case, Domain, Exam, Option, Pillar, Question, QuestionVersion, Service, TaskStatement
+from questions.selectors import question_rule_data
 
 # --- Reference data: loaded from questions/blueprints/, read-only here ----------------------------
 
@@ -129,7 +131,15 @@ class OptionFormSet(forms.BaseInlineFormSet):
         question = self.instance
         if not question.type:
             return  # the question form reports the missing type
-        problems = rules.option_problems(question.as_rule_data(options=options))
+        if question.status != Question.Status.DRAFT:
+            for form in kept:  # beside the field, as for any required field
+                if not (form.cleaned_data.get("explanation") or "").strip():
+                    form.add_error("explanation", "every option needs its own explanation")
+        problems = [
+            p
+            for p in rules.applicable(rules.option_problems(question.as_rule_data(options=options)), question.status)
+            if "has no explanation" not in p.message  # shown beside each option above
+        ]
         if problems:
             raise ValidationError([str(p) for p in problems])
 
@@ -138,10 +148,7 @@ class OptionForm(forms.ModelForm):
     class Meta:
         model = Option
         fields = ["order", "text", "explanation", "is_correct", "position", "prompt"]
-        error_messages = {
-            "text": {"required": "an option needs text"},
-            "explanation": {"required": "every option needs its own explanation"},
-        }
+        error_messages = {"text": {"required": "an option needs text"}}
 
 
 class OptionInline(admin.TabularInline):
@@ -159,12 +166,17 @@ class QuestionAdminForm(forms.ModelForm):
         required=False,
         help_text="One AWS documentation URL per line. A published question needs at least one.",
     )
+    tags = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        required=False,
+        help_text="One per line, e.g. the Moodle category an imported question came from (category:top/...).",
+    )
 
     class Meta:
         model = Question
         fields = [
             "uid", "type", "status", "stem", "explanation", "references", "case", "case_order",
-            "task_statement", "alt_task_statement", "pillars", "stage", "services", "difficulty", "teaches",
+            "task_statement", "alt_task_statement", "pillars", "stage", "services", "difficulty", "teaches", "tags",
         ]  # fmt: skip
         widgets = {"pillars": forms.CheckboxSelectMultiple}
         error_messages = {
@@ -177,10 +189,21 @@ class QuestionAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["references"] = "\n".join(self.instance.references or [])
+            self.initial["tags"] = "\n".join(self.instance.tags or [])
+
+    def clean_tags(self) -> list[str]:
+        raw = self.cleaned_data.get("tags") or ""
+        return [line.strip() for line in raw.splitlines() if line.strip()]
 
     def clean_references(self) -> list[str]:
         raw = self.cleaned_data.get("references") or ""
         return [line.strip() for line in raw.splitlines() if line.strip()]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("status", Question.Status.DRAFT) != Question.Status.DRAFT and not data.get("pillars"):
+            self.add_error("pillars", "choose at least one pillar (scalability, cost-effectiveness, security)")
+        return data
 
 
 @admin.register(Question)
@@ -188,6 +211,7 @@ class QuestionAdmin(admin.ModelAdmin):
     form = QuestionAdminForm
     inlines = [OptionInline]
     change_form_template = "admin/questions/question/change_form.html"
+    change_list_template = "admin/questions/question/change_list.html"
     list_display = ["uid", "short_stem", "type", "task_statement", "stage", "difficulty", "status", "version"]
     list_filter = [
         ExamFilter,
@@ -199,13 +223,13 @@ class QuestionAdmin(admin.ModelAdmin):
         "difficulty",
         "status",
     ]
-    search_fields = ["uid", "stem", "options__text"]
+    search_fields = ["uid", "stem", "options__text", "tags"]
     autocomplete_fields = ["task_statement", "alt_task_statement", "services"]
-    readonly_fields = ["version", "source_file", "created_at", "updated_at"]
+    readonly_fields = ["before_publishing", "version", "source_file", "created_at", "updated_at"]
     list_select_related = ["task_statement__domain__exam"]
-    actions = ["publish_selected", "retire_selected", "duplicate_selected"]
+    actions = ["publish_selected", "retire_selected", "duplicate_selected", *export_actions()]
     fieldsets = [
-        (None, {"fields": ["uid", "type", "status", "stem", "explanation", "references"]}),
+        (None, {"fields": ["uid", "type", "status", "before_publishing", "stem", "explanation", "references"]}),
         ("Case study", {"fields": ["case", "case_order"], "classes": ["collapse"]}),
         (
             "Taxonomy",
@@ -218,11 +242,27 @@ class QuestionAdmin(admin.ModelAdmin):
                     "services",
                     "difficulty",
                     "teaches",
+                    "tags",
                 ]
             },
         ),
         ("Provenance", {"fields": ["version", "source_file", "created_at", "updated_at"]}),
     ]
+
+    @admin.display(description="Before publishing")
+    def before_publishing(self, obj: Question) -> str:
+        """What a draft still lacks (rules.publish_todo and its taxonomy), so an imported or
+        half-written question says what to fill in."""
+        if not obj.pk or obj.status != Question.Status.DRAFT:
+            return "—"
+        todo = [str(p) for p in rules.publish_todo(question_rule_data(obj))]
+        if not obj.task_statement_id:
+            todo.append("task_statement: choose the task statement it tests")
+        if not obj.stage:
+            todo.append("stage: choose its lifecycle stage")
+        if not todo:
+            return "Nothing: this draft can be published."
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((t,) for t in todo)))
 
     @admin.display(description="stem")
     def short_stem(self, obj: Question) -> str:
@@ -258,6 +298,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list:
         custom = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="questions_question_import"),
             path(
                 "<int:pk>/preview/",
                 self.admin_site.admin_view(self.preview_view),
@@ -270,6 +311,9 @@ class QuestionAdmin(admin.ModelAdmin):
             ),
         ]
         return custom + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        return import_view(self, request)
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         question = get_object_or_404(

@@ -139,7 +139,10 @@ class Question(models.Model):
     stem = models.TextField(error_messages={"blank": "every question needs a stem"})
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="questions")
     case_order = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Order within the case.")
-    task_statement = models.ForeignKey(TaskStatement, on_delete=models.PROTECT, related_name="questions")
+    # A draft may lack its taxonomy (work in progress, or just imported); publishing requires it.
+    task_statement = models.ForeignKey(
+        TaskStatement, on_delete=models.PROTECT, null=True, blank=True, related_name="questions"
+    )
     alt_task_statement = models.ForeignKey(
         TaskStatement,
         on_delete=models.PROTECT,
@@ -148,14 +151,11 @@ class Question(models.Model):
         related_name="mapped_questions",
         help_text="The task statement this question fits in another exam (for example MLA-C02).",
     )
-    pillars = models.ManyToManyField(Pillar, related_name="questions")
-    stage = models.CharField(max_length=30, choices=Stage.choices)
+    pillars = models.ManyToManyField(Pillar, blank=True, related_name="questions")
+    stage = models.CharField(max_length=30, choices=Stage.choices, blank=True)
     services = models.ManyToManyField(Service, blank=True, related_name="questions")
     difficulty = models.CharField(max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM)
-    explanation = models.TextField(
-        help_text="Why the key is right under the scenario's constraint.",
-        error_messages={"blank": "every question needs an overall explanation"},
-    )
+    explanation = models.TextField(blank=True, help_text="Why the key is right under the scenario's constraint.")
     references = models.JSONField(default=list, blank=True, help_text="AWS documentation URLs.")
     teaches = models.JSONField(
         default=list,
@@ -163,6 +163,11 @@ class Question(models.Model):
         help_text="Ids of the classic distractor pairs it teaches (questions/blueprints/distractor-pairs.yaml).",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    tags = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Free tags, e.g. the Moodle category an imported question came from, to map to a task statement.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
     source_file = models.CharField(max_length=300, blank=True, editable=False)
@@ -194,10 +199,17 @@ class Question(models.Model):
         if not isinstance(self.references, list) or not all(isinstance(u, str) for u in self.references):
             errors.setdefault("references", []).append("references must be a list of URLs")
         else:
-            for problem in rules.scalar_problems(self.as_rule_data()):
-                if problem.field in ("stem", "explanation") and getattr(self, problem.field) == "":
+            for problem in rules.applicable(rules.scalar_problems(self.as_rule_data()), self.status):
+                if problem.field == "stem" and self.stem == "":
                     continue  # the field's own "blank" message already says so
                 errors.setdefault(problem.field, []).append(problem.message)
+        if self.status != self.Status.DRAFT:
+            if not self.task_statement_id:
+                errors.setdefault("task_statement", []).append("every question needs a task statement")
+            if not self.stage:
+                errors.setdefault("stage", []).append("every question needs exactly one lifecycle stage")
+        if not isinstance(self.tags, list) or not all(isinstance(t, str) for t in self.tags):
+            errors.setdefault("tags", []).append("tags must be a list of text")
         if not isinstance(self.teaches, list) or not all(isinstance(t, str) for t in self.teaches):
             errors.setdefault("teaches", []).append("teaches must be a list of distractor pair ids")
         else:
@@ -244,8 +256,8 @@ class Option(models.Model):
     order = models.PositiveSmallIntegerField(default=0, help_text="Authoring order (learners see a shuffle).")
     text = models.TextField(error_messages={"blank": "an option needs text"})
     explanation = models.TextField(
+        blank=True,  # a draft may lack it; publishing requires it (questions.rules)
         help_text="For the key: why it is right. For a distractor: why it tempts and why it is wrong here.",
-        error_messages={"blank": "every option needs its own explanation"},
     )
     is_correct = models.BooleanField(default=False, help_text="Multiple choice / response only.")
     position = models.PositiveSmallIntegerField(
@@ -275,8 +287,6 @@ class Option(models.Model):
         errors: dict[str, list[str]] = {}
         if self.text and not self.text.strip():
             errors["text"] = ["an option needs text"]
-        if self.explanation and not self.explanation.strip():
-            errors["explanation"] = ["every option needs its own explanation"]
         if errors:
             raise ValidationError(errors)
 

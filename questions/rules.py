@@ -4,6 +4,11 @@ Every writer goes through these rules: the model layer (``Question.clean`` and `
 so ``full_clean`` in the admin and the loader), the admin's options formset, the bank loader and
 any importer. Each problem names the field and the rule, so an author knows what to fix.
 
+A *draft* may be incomplete: it is checked only for its structure (a known type, a stem, options
+with text, positions and prompts used correctly), so an author can save work in progress and an
+import can land questions from other platforms (three options, no explanations, no taxonomy yet).
+Publishing checks everything; ``publish_todo`` lists what a draft still lacks.
+
 The shapes come from the exam guide (EXAM.md):
 
 * multiple choice: exactly 1 correct response and 3 distractors (4 options);
@@ -67,6 +72,8 @@ class QuestionData:
 class Problem:
     field: str
     message: str
+    # True for what only a published question must have (a draft may still lack it).
+    publish_only: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
@@ -96,13 +103,15 @@ def scalar_problems(q: QuestionData) -> list[Problem]:
     if not q.stem.strip():
         problems.append(Problem("stem", "every question needs a stem"))
     if not q.explanation.strip():
-        problems.append(Problem("explanation", "every question needs an overall explanation"))
+        problems.append(Problem("explanation", "every question needs an overall explanation", publish_only=True))
     for url in q.references:
         message = reference_problem(url)
         if message:
             problems.append(Problem("references", message))
-    if q.status == "published" and not q.references:
-        problems.append(Problem("references", "a published question needs at least one AWS documentation reference"))
+    if not q.references:
+        problems.append(
+            Problem("references", "a published question needs at least one AWS documentation reference", True)
+        )
     return problems
 
 
@@ -114,8 +123,12 @@ def option_problems(q: QuestionData) -> list[Problem]:
         if not option.text.strip():
             problems.append(Problem("options", f"option {index} has no text"))
         if not option.explanation.strip():
-            problems.append(Problem("options", f"option {index} has no explanation; every option must be explained"))
+            problems.append(
+                Problem("options", f"option {index} has no explanation; every option must be explained", True)
+            )
     n = len(options)
+    if n < 2:
+        problems.append(Problem("options", f"a question needs at least 2 options (has {n})"))
     correct = sum(1 for o in options if o.is_correct)
     if q.type == MULTIPLE_CHOICE:
         if n != 4 or correct != 1:
@@ -123,6 +136,7 @@ def option_problems(q: QuestionData) -> list[Problem]:
                 Problem(
                     "options",
                     f"multiple choice needs exactly 1 correct of 4 options (has {correct} correct of {n})",
+                    publish_only=bool(correct),
                 )
             )
     elif q.type == MULTIPLE_RESPONSE:
@@ -132,18 +146,21 @@ def option_problems(q: QuestionData) -> list[Problem]:
                     "options",
                     "multiple response needs 2 or more correct of 5 or more options, "
                     f"and at least one distractor (has {correct} correct of {n})",
+                    publish_only=bool(correct),
                 )
             )
         stated = stated_choose_count(q.stem)
         if stated is None:
             problems.append(
-                Problem("stem", "a multiple-response stem must say how many to choose, e.g. '(Select TWO.)'")
+                Problem("stem", "a multiple-response stem must say how many to choose, e.g. '(Select TWO.)'", True)
             )
         elif correct and stated != correct:
-            problems.append(Problem("stem", f"the stem says to choose {stated} but {correct} options are correct"))
+            problems.append(
+                Problem("stem", f"the stem says to choose {stated} but {correct} options are correct", True)
+            )
     elif q.type == ORDERING:
         if not ORDERING_MIN <= n <= ORDERING_MAX:
-            problems.append(Problem("options", f"ordering needs 3 to 5 items (has {n})"))
+            problems.append(Problem("options", f"ordering needs 3 to 5 items (has {n})", publish_only=n >= 2))
         positions = sorted(o.position for o in options if o.position is not None)
         if positions != list(range(1, n + 1)):
             problems.append(
@@ -154,7 +171,9 @@ def option_problems(q: QuestionData) -> list[Problem]:
     elif q.type == MATCHING:
         prompts = [o.prompt.strip() for o in options if o.prompt.strip()]
         if not MATCHING_MIN <= len(prompts) <= MATCHING_MAX:
-            problems.append(Problem("options", f"matching needs 3 to 7 prompts (has {len(prompts)})"))
+            problems.append(
+                Problem("options", f"matching needs 3 to 7 prompts (has {len(prompts)})", len(prompts) >= 2)
+            )
         if len(set(prompts)) != len(prompts):
             problems.append(Problem("options", "matching prompts must be distinct"))
         if correct:
@@ -168,14 +187,24 @@ def option_problems(q: QuestionData) -> list[Problem]:
 
 def taxonomy_problems(q: QuestionData) -> list[Problem]:
     if not q.pillars:
-        problems = [Problem("pillars", "choose at least one pillar (scalability, cost-effectiveness, security)")]
-        return problems
+        return [Problem("pillars", "choose at least one pillar (scalability, cost-effectiveness, security)", True)]
     return []
 
 
+def applicable(problems: list[Problem], status: str) -> list[Problem]:
+    """The problems that block saving a question with this status: all of them, or for a draft
+    only the structural ones."""
+    return [p for p in problems if status != "draft" or not p.publish_only]
+
+
 def question_problems(q: QuestionData) -> list[Problem]:
-    """Every rule on one question and its options."""
-    return scalar_problems(q) + option_problems(q) + taxonomy_problems(q)
+    """Every rule on one question and its options that applies at its status."""
+    return applicable(scalar_problems(q) + option_problems(q) + taxonomy_problems(q), q.status)
+
+
+def publish_todo(q: QuestionData) -> list[Problem]:
+    """What a draft still lacks before it can be published (every rule a draft is spared)."""
+    return [p for p in scalar_problems(q) + option_problems(q) + taxonomy_problems(q) if p.publish_only]
 
 
 def content_fingerprint(content: dict) -> str:
