@@ -15,7 +15,10 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.models import EXTRA_MINUTES_MAX, MULTIPLIER_MAX, MULTIPLIER_MIN
+from cohorts.selectors import user_is_cohort_staff
 from mlaexam.errors import ApiError
+from mlaexam.openapi import BODY, error_responses
+from mlaexam.throttling import SignInAccountThrottle, SignInThrottle, SignUpThrottle, TokenThrottle
 
 
 class AccommodationSerializer(serializers.Serializer):
@@ -37,7 +40,7 @@ def user_payload(user) -> dict:
     profile = services.profile_get(user=user)
     groups = {g.name for g in user.groups.all()}
     roles = ["learner"]
-    if "Instructors" in groups:
+    if "Instructors" in groups or user_is_cohort_staff(user):  # who may create and run cohorts
         roles.append("instructor")
     if "Authors" in groups:
         roles.append("author")
@@ -81,9 +84,12 @@ def _credentials_user(request: Request):
 
 class RegisterView(APIView):
     permission_classes = [AllowAny]
+    throttle_classes = [SignUpThrottle]
 
     @extend_schema(
-        summary="Sign up as a learner (and sign in)", request=RegisterSerializer, responses={201: UserSerializer}
+        summary="Sign up as a learner (and sign in)",
+        request=RegisterSerializer,
+        responses={201: UserSerializer, **error_responses(*BODY, 403)},
     )
     def post(self, request: Request) -> Response:
         data = RegisterSerializer(data=request.data)
@@ -98,9 +104,12 @@ class RegisterView(APIView):
 
 class LoginView(APIView):
     permission_classes = [AllowAny]
+    throttle_classes = [SignInThrottle, SignInAccountThrottle]
 
     @extend_schema(
-        summary="Sign in with a session (the browser)", request=CredentialsSerializer, responses={200: UserSerializer}
+        summary="Sign in with a session (the browser)",
+        request=CredentialsSerializer,
+        responses={200: UserSerializer, **error_responses(*BODY, 403)},
     )
     def post(self, request: Request) -> Response:
         user = _credentials_user(request)
@@ -111,7 +120,7 @@ class LoginView(APIView):
 class LogoutView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(summary="Sign out", request=None, responses={204: None})
+    @extend_schema(summary="Sign out", request=None, responses={204: None, **error_responses(403)})
     def post(self, request: Request) -> Response:
         logout(request)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -120,14 +129,17 @@ class LogoutView(APIView):
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="The signed-in user, roles and accommodation", responses={200: UserSerializer})
+    @extend_schema(
+        summary="The signed-in user, roles and accommodation",
+        responses={200: UserSerializer, **error_responses()},
+    )
     def get(self, request: Request) -> Response:
         return Response(UserSerializer(user_payload(request.user)).data)
 
     @extend_schema(
         summary="Set my time accommodation (multiplier and/or extra minutes)",
         request=AccommodationSerializer,
-        responses={200: UserSerializer},
+        responses={200: UserSerializer, **error_responses(*BODY, 403)},
     )
     def patch(self, request: Request) -> Response:
         data = AccommodationSerializer(data=request.data)
@@ -138,11 +150,15 @@ class MeView(APIView):
 
 class TokenView(APIView):
     permission_classes = [AllowAny]
+    throttle_classes = [TokenThrottle, SignInAccountThrottle]
 
     @extend_schema(
         summary="Get an API token for scripts (send it as 'Authorization: Token <key>')",
         request=CredentialsSerializer,
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            **error_responses(*BODY, 403),
+        },
     )
     def post(self, request: Request) -> Response:
         user = _credentials_user(request)
@@ -155,7 +171,10 @@ class CsrfView(APIView):
 
     @extend_schema(
         summary="Set the CSRF cookie for the browser app and return its token",
-        responses={200: inline_serializer("CsrfResponse", {"csrf_token": serializers.CharField()})},
+        responses={
+            200: inline_serializer("CsrfResponse", {"csrf_token": serializers.CharField()}),
+            **error_responses(),
+        },
     )
     def get(self, request: Request) -> Response:
         return Response({"csrf_token": get_token(request)})

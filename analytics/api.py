@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from analytics.models import ItemStatistic
 from analytics.selectors import learner_progress
 from mlaexam.errors import ApiError, NotFound
+from mlaexam.openapi import error_responses
 from questions.models import Exam, Question
 
 
@@ -82,11 +83,12 @@ class ProgressView(APIView):
     @extend_schema(
         summary="My progress: scores over time, mastery, weakest task statements, readiness, misconceptions",
         parameters=[OpenApiParameter("exam", str, description="Exam code (default MLA-C01).")],
-        responses={200: ProgressSerializer},
+        responses={200: ProgressSerializer, **error_responses(400, e400="Unknown exam code")},
     )
     def get(self, request: Request) -> Response:
         code = request.query_params.get("exam", "MLA-C01")
-        exam = Exam.objects.filter(code=code[:20]).first()
+        # PostgreSQL refuses a NUL in a text parameter (a 500); no exam code has one anyway.
+        exam = Exam.objects.filter(code=code[:20]).first() if "\x00" not in code else None
         if exam is None:
             raise ApiError(f"unknown exam {code[:20]!r}", code="unknown_exam", field="exam")
         return Response(ProgressSerializer(learner_progress(learner=request.user, exam=exam)).data)
@@ -134,7 +136,7 @@ class QuestionStatsView(APIView):
 
     @extend_schema(
         summary="Item statistics of a question (authors only), per exam",
-        responses={200: QuestionStatsSerializer},
+        responses={200: QuestionStatsSerializer, **error_responses(403, 404, e403="Not an author")},
     )
     def get(self, request: Request, question_id: int) -> Response:
         question = Question.objects.filter(pk=question_id).first()

@@ -40,9 +40,19 @@ class NotInstructor(ApiError):
 # --- Access ---------------------------------------------------------------------------------------
 
 
+# Staff with this permission (superusers have every permission) oversee every cohort. Being staff
+# alone is not enough: authors are staff so that they can use the admin, but their group grants the
+# question bank only, and must not reach a class's roster or scores.
+COHORT_STAFF_PERMISSION = "cohorts.change_cohort"
+
+
+def user_is_cohort_staff(user: AbstractBaseUser) -> bool:
+    return bool(user.is_staff and user.has_perm(COHORT_STAFF_PERMISSION))
+
+
 def user_is_instructor(user: AbstractBaseUser) -> bool:
-    """Instructors (the group staff grant in the admin) and staff may create and run cohorts."""
-    if user.is_staff:
+    """Instructors (the group staff grant in the admin) and cohort staff may create and run cohorts."""
+    if user_is_cohort_staff(user):
         return True
     return user.groups.filter(name=INSTRUCTORS_GROUP).exists()
 
@@ -58,7 +68,7 @@ def cohort_role(*, cohort: Cohort, user: AbstractBaseUser) -> str | None:
     """ "instructor", "staff", "member" or None."""
     if cohort.instructors.filter(pk=user.pk).exists():
         return "instructor"
-    if user.is_staff:
+    if user_is_cohort_staff(user):
         return "staff"
     if cohort.memberships.filter(learner=user).exists():
         return "member"

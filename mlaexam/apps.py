@@ -11,6 +11,9 @@ class MlaexamConfig(AppConfig):
     verbose_name = "mlaexam"
 
     def ready(self) -> None:
+        from mlaexam import audit
+
+        audit.register()
         # One line per embedded default in use, so a newcomer knows what runs where.
         for note in settings.STARTUP_NOTES:
             logger.info(note)

@@ -11,13 +11,17 @@ field names to messages (only for validation errors). The frontend handles this 
 from __future__ import annotations
 
 import logging
+import math
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from mlaexam.parsers import body_too_large
 
 logger = logging.getLogger("mlaexam.api")
 
@@ -56,6 +60,16 @@ class NotFound(ApiError):
     default_code = "not_found"
 
 
+# Seconds a client should wait before retrying after the database went away (a restart, a failover,
+# a dropped connection). The request's transaction was rolled back, so a retry is safe.
+RETRY_AFTER_UNAVAILABLE = 2
+
+
+class Unavailable(ApiError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "unavailable"
+
+
 def error_body(code: str, message: str, fields: dict | None = None, details: dict | None = None) -> dict:
     body: dict = {"code": code, "message": message}
     if fields:
@@ -91,7 +105,19 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):  # a model's full_clean() in a service
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, RequestDataTooBig):  # Django read a form body (the CSRF check) over the limit
+        exc = body_too_large()
+    elif isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        exc = exceptions.ParseError("The request has more form fields or files than this API accepts.")
+    elif isinstance(exc, (OperationalError, InterfaceError)):
+        # The connection to the database broke mid-request: the transaction rolled back, nothing was
+        # half-written, and Django drops the broken connection when the request ends.
+        logger.warning("database unavailable: %s", exc)
+        wait = RETRY_AFTER_UNAVAILABLE
+        exc = Unavailable(f"The database is briefly unavailable, so nothing was saved. Try again in {wait} seconds.")
     response = drf_exception_handler(exc, context)
+    if isinstance(exc, Unavailable):
+        response["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
     if response is None:
         return None  # unexpected: Django's handler500 (below) answers in the same shape
     if isinstance(exc, ApiError):
@@ -108,7 +134,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             code = "error"
         message = str(exc.detail) if isinstance(exc, exceptions.APIException) else str(exc)
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            message = f"Too many requests. Try again in {int(exc.wait) + 1} seconds."
+            wait = max(1, math.ceil(exc.wait))  # the header and the sentence agree, and never say 0
+            response["Retry-After"] = str(wait)
+            message = f"Too many requests. Try again in {wait} second{'s' if wait != 1 else ''}."
         body = error_body(code, message)
     response.data = body
     return response

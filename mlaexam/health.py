@@ -9,6 +9,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mlaexam.openapi import error_responses
+
 
 @extend_schema(
     summary="Health of the web process and its database",
@@ -21,6 +23,8 @@ from rest_framework.response import Response
             "HealthDown",
             {"database": serializers.CharField(), "tasks": serializers.CharField()},
         ),
+        # Its own 503 above (the check's answer), so only the other errors any request can get.
+        **{code: response for code, response in error_responses().items() if code != 503},
     },
 )
 @api_view(["GET"])

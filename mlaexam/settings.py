@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "auditlog",
     "mlaexam.apps.MlaexamConfig",
     "accounts",
     "questions",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",  # the audit log records who made each change (mlaexam/audit.py)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -134,6 +136,14 @@ STORAGES = {
     },
 }
 
+# --- Request body limits (mlaexam.parsers, tests/security/test_limits.py) ---------------------
+# The largest request body Django (forms, the admin) and the API's JSON parser read, in bytes; a
+# larger API request gets a 413 in the one error shape. No API request comes near it (an autosave is
+# under 1 KB); question files are uploads, limited by QUESTION_IMPORT_MAX_BYTES instead.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# JSON nested deeper than this is refused with a 400 (the deepest request, a practice filter, is 3).
+API_JSON_MAX_DEPTH = 20
+
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -143,10 +153,33 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["mlaexam.parsers.StrictJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "mlaexam.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Clients are counted by address as the last proxy saw it (one trusted proxy in front).
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+}
+# --- Rate limits (mlaexam/throttling.py) ----------------------------------------------------------
+# Requests allowed per scope ("N/second|minute|hour|day"); override any with THROTTLE_RATES, e.g.
+# THROTTLE_RATES="sign-in=30/min,autosave=600/min". A scope set to "off" is not limited.
+API_THROTTLE_RATES = {
+    "sign-in": "10/min",  # per client address
+    "sign-in-account": "10/min",  # per username tried
+    "sign-up": "20/hour",  # per client address
+    "token": "10/min",  # per client address
+    "autosave": "300/min",  # per learner: a save every 0.2 s on average
+    "join": "10/hour",  # per learner: join codes are not guessed 10 at a time
+}
+API_THROTTLE_RATES.update(env.dict("THROTTLE_RATES", default={}))
+API_THROTTLE_RATES = {scope: None if rate == "off" else rate for scope, rate in API_THROTTLE_RATES.items()}
+
+# The cache keeps the rate-limit counters. Set CACHE_URL (redis://host:6379/1) when more than one
+# process serves the app, so they share one count; the default is per process.
+CACHES = {
+    "default": env.cache_url("CACHE_URL")
+    if env.str("CACHE_URL", default="")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mlaexam"}
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "mlaexam API",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -207,7 +208,7 @@ class QuestionAdminForm(forms.ModelForm):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
     form = QuestionAdminForm
     inlines = [OptionInline]
     change_form_template = "admin/questions/question/change_form.html"

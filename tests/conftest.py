@@ -75,3 +75,11 @@ def catalog(db):
     from questions.services import blueprints_load
 
     return blueprints_load()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with no requests counted against the rate limits (mlaexam/throttling.py)."""
+    from django.core.cache import cache
+
+    cache.clear()

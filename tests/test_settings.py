@@ -1,5 +1,6 @@
 """Settings from the environment: embedded defaults, production refusing to start without a secret."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -66,3 +67,26 @@ def test_development_defaults_fail_check_deploy_loudly():
     result = manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode != 0
     assert "security.W018" in result.stderr + result.stdout  # DEBUG on
+
+
+def test_production_sets_secure_cookies_hsts_and_django_password_validators():
+    script = (
+        "from django.conf import settings as s; import json; print(json.dumps({"
+        "'session_secure': s.SESSION_COOKIE_SECURE, 'csrf_secure': s.CSRF_COOKIE_SECURE,"
+        "'session_httponly': s.SESSION_COOKIE_HTTPONLY, 'hsts': s.SECURE_HSTS_SECONDS,"
+        "'hsts_subdomains': s.SECURE_HSTS_INCLUDE_SUBDOMAINS, 'ssl_redirect': s.SECURE_SSL_REDIRECT,"
+        "'validators': [v['NAME'].rsplit('.', 1)[-1] for v in s.AUTH_PASSWORD_VALIDATORS]}))"
+    )
+    result = manage(
+        "shell", "-c", script, DEBUG="False", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="mlaexam.example.com"
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["session_secure"] and values["csrf_secure"] and values["session_httponly"]
+    assert values["hsts"] >= 31_536_000 and values["hsts_subdomains"] and values["ssl_redirect"]
+    assert values["validators"] == [
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    ]

@@ -10,17 +10,18 @@ from cohorts.models import Assignment
 from exams.api.serializers import FiltersSerializer
 from exams.models import Attempt
 from exams.services import PRACTICE_MAX_COUNT
+from mlaexam.validators import NameField
 
 # --- Requests -----------------------------------------------------------------------------------------
 
 
 class CohortCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120, help_text="For example: Spring 2027 MLA cohort.")
+    name = NameField(max_length=120, help_text="For example: Spring 2027 MLA cohort.")
     exam = serializers.CharField(max_length=20, default="MLA-C01", help_text="The exam the cohort prepares for.")
 
 
 class CohortUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
+    name = NameField(max_length=120)
 
 
 class JoinSerializer(serializers.Serializer):
@@ -32,7 +33,7 @@ class InstructorAddSerializer(serializers.Serializer):
 
 
 class AssignmentCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=120)
+    title = NameField(max_length=120)
     mode = serializers.ChoiceField(choices=Assignment.Mode.choices)
     count = serializers.IntegerField(
         min_value=1, max_value=PRACTICE_MAX_COUNT, required=False, help_text="Practice sets only (default 20)."
@@ -58,7 +59,7 @@ class AssignmentCreateSerializer(serializers.Serializer):
 
 
 class AssignmentUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=120, required=False)
+    title = NameField(max_length=120, required=False)
     opens_at = serializers.DateTimeField(required=False)
     due_at = serializers.DateTimeField(required=False)
     max_attempts = serializers.IntegerField(min_value=1, max_value=100, required=False, allow_null=True)

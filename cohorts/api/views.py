@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -22,14 +22,17 @@ from cohorts.api.payloads import TEACHING, assignment_payload, cohort_payload, p
 from exams.api.payloads import attempt_payload
 from exams.api.serializers import AttemptSerializer
 from mlaexam.errors import ApiError
+from mlaexam.openapi import BODY, error_responses
+from mlaexam.throttling import JoinThrottle
 from questions.models import Exam
 
-ERRORS = {
-    400: OpenApiResponse(description="Invalid input: {error: {code, message, fields}}"),
-    401: OpenApiResponse(description="Not signed in"),
-    403: OpenApiResponse(description="A member asking for what only the cohort's instructors may do"),
-    404: OpenApiResponse(description="No such cohort, or not one of mine"),
+_WHO = {
+    "e403": "A member asking for what only the cohort's instructors may do",
+    "e404": "No such cohort, or not one of mine",
 }
+ERRORS = error_responses(400, 403, 404, **_WHO)
+BODY_ERRORS = error_responses(*BODY, 403, 404, **_WHO)
+CONFLICT_ERRORS = error_responses(400, 403, 404, 409, **_WHO)
 
 
 def _detail(request: Request, cohort, role: str) -> dict:
@@ -57,7 +60,7 @@ class CohortListView(APIView):
 
     @extend_schema(
         summary="My cohorts: the ones I teach and the ones I belong to",
-        responses={200: s.CohortSerializer(many=True), 401: ERRORS[401]},
+        responses={200: s.CohortSerializer(many=True), **error_responses()},
     )
     def get(self, request: Request) -> Response:
         cohorts = selectors.cohorts_for_user(user=request.user)
@@ -71,7 +74,7 @@ class CohortListView(APIView):
     @extend_schema(
         summary="Create a cohort (instructors); I become its first instructor",
         request=s.CohortCreateSerializer,
-        responses={201: s.CohortCreatedSerializer, **ERRORS},
+        responses={201: s.CohortCreatedSerializer, **error_responses(*BODY, 403, 409, **_WHO)},
     )
     def post(self, request: Request) -> Response:
         if not selectors.user_is_instructor(request.user):
@@ -88,11 +91,16 @@ class CohortListView(APIView):
 
 class JoinView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [JoinThrottle]
 
     @extend_schema(
         summary="Join a cohort by its code (joining twice is harmless)",
         request=s.JoinSerializer,
-        responses={201: s.JoinedSerializer, 200: s.JoinedSerializer, **ERRORS, 409: OpenApiResponse()},
+        responses={
+            201: s.JoinedSerializer,
+            200: s.JoinedSerializer,
+            **error_responses(*BODY, 403, 404, 409, e404="No cohort has this join code"),
+        },
     )
     def post(self, request: Request) -> Response:
         data = s.JoinSerializer(data=request.data)
@@ -117,7 +125,7 @@ class CohortDetailView(APIView):
     @extend_schema(
         summary="Rename the cohort (instructors)",
         request=s.CohortUpdateSerializer,
-        responses={200: s.CohortDetailSerializer, **ERRORS},
+        responses={200: s.CohortDetailSerializer, **BODY_ERRORS},
     )
     def patch(self, request: Request, cohort_id: str) -> Response:
         cohort = selectors.cohort_get_for_instructor(cohort_id=cohort_id, user=request.user)
@@ -187,7 +195,7 @@ class InstructorListView(APIView):
     @extend_schema(
         summary="Add a co-instructor (instructors); they must have the instructor role",
         request=s.InstructorAddSerializer,
-        responses={201: s.PersonSerializer, **ERRORS},
+        responses={201: s.PersonSerializer, **error_responses(*BODY, 403, 404, 409, **_WHO)},
     )
     def post(self, request: Request, cohort_id: str) -> Response:
         cohort = selectors.cohort_get_for_instructor(cohort_id=cohort_id, user=request.user)
@@ -200,7 +208,9 @@ class InstructorListView(APIView):
 class InstructorView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Remove an instructor (instructors); the last one stays", responses={204: None, **ERRORS})
+    @extend_schema(
+        summary="Remove an instructor (instructors); the last one stays", responses={204: None, **CONFLICT_ERRORS}
+    )
     def delete(self, request: Request, cohort_id: str, user_id: int) -> Response:
         cohort = selectors.cohort_get_for_instructor(cohort_id=cohort_id, user=request.user)
         services.instructor_remove(cohort=cohort, user_id=user_id)
@@ -298,7 +308,7 @@ class AssignmentListView(APIView):
     @extend_schema(
         summary="Assign a full mock, a final or a practice set (instructors)",
         request=s.AssignmentCreateSerializer,
-        responses={201: s.AssignmentSerializer, **ERRORS},
+        responses={201: s.AssignmentSerializer, **BODY_ERRORS},
     )
     def post(self, request: Request, cohort_id: str) -> Response:
         cohort = selectors.cohort_get_for_instructor(cohort_id=cohort_id, user=request.user)
@@ -334,7 +344,7 @@ class AssignmentDetailView(APIView):
     @extend_schema(
         summary="Change the title, the window or the attempt limit (instructors)",
         request=s.AssignmentUpdateSerializer,
-        responses={200: s.AssignmentSerializer, **ERRORS},
+        responses={200: s.AssignmentSerializer, **BODY_ERRORS},
     )
     def patch(self, request: Request, cohort_id: str, assignment_id: str) -> Response:
         cohort = selectors.cohort_get_for_instructor(cohort_id=cohort_id, user=request.user)
@@ -360,7 +370,7 @@ class AssignmentStartView(APIView):
     @extend_schema(
         summary="Start the assigned exam (members): 201 with a new attempt, or 200 with the one to resume",
         request=None,
-        responses={201: AttemptSerializer, 200: AttemptSerializer, **ERRORS, 409: OpenApiResponse()},
+        responses={201: AttemptSerializer, 200: AttemptSerializer, **CONFLICT_ERRORS},
     )
     def post(self, request: Request, cohort_id: str, assignment_id: str) -> Response:
         cohort, _ = selectors.cohort_get_for_viewer(cohort_id=cohort_id, user=request.user)
@@ -379,7 +389,7 @@ class MyAssignmentsView(APIView):
 
     @extend_schema(
         summary="My assignments in every cohort I belong to, with status",
-        responses={200: s.AssignmentSerializer(many=True), 401: ERRORS[401]},
+        responses={200: s.AssignmentSerializer(many=True), **error_responses()},
     )
     def get(self, request: Request) -> Response:
         mine = selectors.assignments_for_learner(learner=request.user)

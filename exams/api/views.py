@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -27,14 +27,13 @@ from exams.selectors import (
     practice_filters_resolve,
 )
 from mlaexam.errors import ApiError, Conflict
+from mlaexam.openapi import BODY, error_responses
+from mlaexam.parsers import refuse_unparsable_body
+from mlaexam.throttling import AutosaveThrottle
 from questions.models import Exam
 
-ERRORS = {
-    400: OpenApiResponse(description="Invalid input: {error: {code, message, fields}}"),
-    401: OpenApiResponse(description="Not signed in"),
-    404: OpenApiResponse(description="No such attempt (or not yours)"),
-    409: OpenApiResponse(description="Conflict with the attempt's state (closed, time up, locked) or the bank"),
-}
+NO_ATTEMPT = "No such attempt (or not yours)"
+CONFLICT = "Conflict with the attempt's state (closed, time up, locked) or the bank"
 
 
 class ExamListView(APIView):
@@ -42,7 +41,7 @@ class ExamListView(APIView):
 
     @extend_schema(
         summary="Exams with their blueprint, modes and published questions per domain",
-        responses={200: s.ExamOutSerializer(many=True)},
+        responses={200: s.ExamOutSerializer(many=True), **error_responses()},
     )
     def get(self, request: Request) -> Response:
         data = [exam_payload(exam, counts, services) for exam, counts, services in exams_with_counts()]
@@ -58,7 +57,10 @@ def _items(attempt: Attempt) -> list[AttemptItem]:
 class AttemptListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="My attempts, newest first", responses={200: s.AttemptSummarySerializer(many=True)})
+    @extend_schema(
+        summary="My attempts, newest first",
+        responses={200: s.AttemptSummarySerializer(many=True), **error_responses()},
+    )
     def get(self, request: Request) -> Response:
         now = timezone.now()
         attempts = attempts_for_learner(learner=request.user)
@@ -73,7 +75,7 @@ class AttemptListView(APIView):
     @extend_schema(
         summary="Start an attempt: a full mock, a final, or a practice set",
         request=s.AttemptCreateSerializer,
-        responses={201: s.AttemptSerializer, **ERRORS},
+        responses={201: s.AttemptSerializer, **error_responses(*BODY, 403, 404, 409, e409=CONFLICT)},
     )
     def post(self, request: Request) -> Response:
         data = s.AttemptCreateSerializer(data=request.data)
@@ -111,7 +113,7 @@ class AttemptDetailView(APIView):
 
     @extend_schema(
         summary="Resume: every served question, my saved answers and flags, and the time left",
-        responses={200: s.AttemptSerializer, 404: ERRORS[404]},
+        responses={200: s.AttemptSerializer, **error_responses(404, e404=NO_ATTEMPT)},
     )
     def get(self, request: Request, attempt_id: str) -> Response:
         attempt = attempt_get_for_learner(attempt_id=attempt_id, learner=request.user)
@@ -121,11 +123,15 @@ class AttemptDetailView(APIView):
 
 class ItemView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [AutosaveThrottle]
 
     @extend_schema(
         summary="Autosave the answer (and review flag) of one question; idempotent",
         request=s.ItemSaveSerializer,
-        responses={200: s.ItemSavedSerializer, **ERRORS},
+        responses={
+            200: s.ItemSavedSerializer,
+            **error_responses(*BODY, 403, 404, 409, e404=NO_ATTEMPT, e409=CONFLICT),
+        },
     )
     def put(self, request: Request, attempt_id: str, position: int) -> Response:
         data = s.ItemSaveSerializer(data=request.data)
@@ -159,9 +165,13 @@ class ItemLockView(APIView):
     @extend_schema(
         summary="Immediate feedback: lock this answer and get its key and explanations",
         request=None,
-        responses={200: s.ItemSavedSerializer, **ERRORS},
+        responses={
+            200: s.ItemSavedSerializer,
+            **error_responses(*BODY, 403, 404, 409, e404=NO_ATTEMPT, e409=CONFLICT),
+        },
     )
     def post(self, request: Request, attempt_id: str, position: int) -> Response:
+        refuse_unparsable_body(request)
         attempt, item = services.item_lock(attempt_id=attempt_id, learner=request.user, position=position)
         return _item_saved(attempt, item)
 
@@ -172,9 +182,10 @@ class SubmitView(APIView):
     @extend_schema(
         summary="Submit the attempt for grading (idempotent)",
         request=None,
-        responses={200: s.AttemptSummarySerializer, 404: ERRORS[404]},
+        responses={200: s.AttemptSummarySerializer, **error_responses(*BODY, 403, 404, e404=NO_ATTEMPT)},
     )
     def post(self, request: Request, attempt_id: str) -> Response:
+        refuse_unparsable_body(request)
         attempt = services.attempt_submit(attempt_id=attempt_id, learner=request.user)
         items = _items(attempt)
         payload = attempt_summary_payload(
@@ -190,7 +201,11 @@ class ResultView(APIView):
 
     @extend_schema(
         summary="The score report: 202 while grading, 200 with every question's key and explanations after",
-        responses={200: s.ResultSerializer, 202: s.GradingSerializer, **ERRORS},
+        responses={
+            200: s.ResultSerializer,
+            202: s.GradingSerializer,
+            **error_responses(404, 409, e404=NO_ATTEMPT, e409="The attempt is still in progress"),
+        },
     )
     def get(self, request: Request, attempt_id: str) -> Response:
         attempt = attempt_get_for_learner(attempt_id=attempt_id, learner=request.user)

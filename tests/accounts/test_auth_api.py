@@ -1,7 +1,7 @@
 """Sign-up, sign-in, sign-out, the current user, and API tokens."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +74,18 @@ def test_sign_in_rotates_the_session_and_sign_out_ends_it(client):
     assert client.session.session_key != before
     assert client.post("/api/auth/logout/").status_code == 204
     assert client.get("/api/auth/me/").status_code == 401
+
+
+def test_roles_say_who_runs_cohorts_an_author_is_staff_but_not_an_instructor():
+    author = User.objects.create_user("auth0r", password="author-pass-2026!", is_staff=True)
+    author.groups.add(Group.objects.get(name="Authors"))
+    overseer = User.objects.create_user("overseer", password="overseer-pass-2026!", is_staff=True)
+    overseer.user_permissions.add(Permission.objects.get(codename="change_cohort"))
+    client = APIClient()
+    client.force_authenticate(author)
+    assert client.get("/api/auth/me/").json()["roles"] == ["learner", "author", "staff"]
+    client.force_authenticate(User.objects.get(pk=overseer.pk))
+    assert client.get("/api/auth/me/").json()["roles"] == ["learner", "instructor", "staff"]
 
 
 def test_a_token_authenticates_scripts():

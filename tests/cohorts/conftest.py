@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -25,9 +25,11 @@ def make_instructor(username: str, *, staff: bool = False) -> tuple[User, APICli
 
 
 def make_staff(username: str) -> tuple[User, APIClient]:
+    """Staff who oversee cohorts: is_staff with the cohort permission (cohorts.selectors)."""
     user, client = make_learner(username)
     user.is_staff = True
     user.save(update_fields=["is_staff"])
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="cohorts", codename="change_cohort"))
     return user, client
 
 

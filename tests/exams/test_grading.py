@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from auditlog.models import LogEntry
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
@@ -220,6 +221,8 @@ def test_regrading_applies_a_corrected_key_and_records_old_and_new_scores(
         regrade = Regrade.objects.get(attempt_id=attempt_id)
         assert (regrade.from_version, regrade.to_version, regrade.old_correct, regrade.new_correct) == (1, 2, 0, 1)
         assert regrade.old_scaled_score < regrade.new_scaled_score and regrade.by == author
+        logged = LogEntry.objects.get_for_object(regrade).get()  # the audit log has it too, with who ran it
+        assert logged.actor == author and logged.changes_dict["new_correct"] == ["None", "1"]
         assert ResultRow.objects.get(attempt_id=attempt_id, dimension="domain").correct == 1
     # the stored mastery that progress pages and dashboards read follows the regrade
     for learner, _ in learners:

@@ -7,8 +7,9 @@ from collections import Counter
 
 import pytest
 
+from exams import services
 from exams.models import AttemptItem
-from questions.models import Option, Question
+from questions.models import Exam, Option, Question
 from tests.exams.conftest import correct_answer, make_bank, make_learner, shown
 
 pytestmark = pytest.mark.django_db
@@ -56,26 +57,16 @@ def assert_no_key_material(response, texts, allowed_feedback_positions=()):
     assert not others & KEY_FIELDS
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        {"exam": "MLA-C01", "mode": "full"},
-        {"exam": "MLA-C01", "mode": "final"},
-        {"exam": "MLA-C01", "mode": "practice", "count": 30, "feedback": "end"},
-        {"exam": "MLA-C01", "mode": "practice", "count": 30, "timed": False, "feedback": "immediate"},
-    ],
-)
-def test_no_response_before_grading_carries_key_material(catalog, body):
-    make_bank({1: 20, 2: 19, 3: 16, 4: 18})
-    texts = key_texts()
-    _, client = make_learner("scanner")
+def scan_an_attempt(client, body, texts) -> list[str]:
+    """Start an attempt, answer every question correctly, flag some, read it back, list it, lock a
+    question in immediate mode, submit and ask for the result before grading: no response carries
+    key material (beyond the locked question's own feedback). Returns the types served."""
     responses = []
     created = client.post("/api/attempts/", body, format="json")
-    assert created.status_code == 201
+    assert created.status_code == 201, created.json()
     responses.append(created)
     attempt_id = created.json()["id"]
     items = list(AttemptItem.objects.filter(attempt_id=attempt_id).select_related("version").order_by("position"))
-    assert {shown(i)["type"] for i in items} == {"multiple_choice", "multiple_response", "ordering", "matching"}
     for item in items:  # answer everything, correctly: the echo of a right answer is the learner's own
         responses.append(
             client.put(
@@ -107,6 +98,47 @@ def test_no_response_before_grading_carries_key_material(catalog, body):
     for response in responses:
         assert response.status_code in (200, 201, 202), response.json()
         assert_no_key_material(response, texts - locked_texts, allowed_feedback_positions=locked)
+    return [shown(i)["type"] for i in items]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"exam": "MLA-C01", "mode": "full"},
+        {"exam": "MLA-C01", "mode": "final"},
+        {"exam": "MLA-C01", "mode": "practice", "count": 30, "feedback": "end"},
+        {"exam": "MLA-C01", "mode": "practice", "count": 30, "timed": False, "feedback": "immediate"},
+    ],
+)
+def test_no_response_before_grading_carries_key_material(catalog, body):
+    make_bank({1: 20, 2: 19, 3: 16, 4: 18})
+    _, client = make_learner("scanner")
+    served = scan_an_attempt(client, body, key_texts())
+    assert set(served) == {"multiple_choice", "multiple_response", "ordering", "matching"}
+    if body["mode"] == "full":
+        cases = AttemptItem.objects.filter(attempt__learner__username="scanner", question__case__isnull=False)
+        assert cases.count() == 3  # the case study's questions were scanned too
+
+
+@pytest.mark.parametrize("feedback", ["end", "immediate"])
+@pytest.mark.parametrize("mode", ["weak-areas", "retry"])
+def test_weak_area_and_retry_sets_carry_no_key_material_either(catalog, mode, feedback):
+    make_bank({1: 40, 2: 38, 3: 32, 4: 36})  # room for a weak-areas set besides the missed ones resting
+    user, client = make_learner("rescanner")
+    exam = Exam.objects.get(code="MLA-C01")
+    graded, items = services.attempt_start(learner=user, exam=exam, mode="full")
+    for item in items[::3]:  # a third right, the rest wrong or blank
+        services.answer_save(
+            attempt_id=graded.pk, learner=user, position=item.position, answer=correct_answer(item), flagged=False
+        )
+    services.attempt_submit(attempt_id=graded.pk, learner=user)
+    services.attempt_grade(attempt_id=graded.pk)
+    body = {"exam": "MLA-C01", "mode": mode, "timed": False, "feedback": feedback}
+    if mode == "retry":
+        body = {**body, "mode": "practice", "retry": {"attempt": str(graded.pk), "which": "wrong"}}
+    served = scan_an_attempt(client, body, key_texts())
+    assert len(served) == (20 if mode == "weak-areas" else 65 - 22)  # a retry serves the 43 missed
+    assert len(set(served)) >= 3
 
 
 def test_option_ids_are_opaque_and_the_order_is_shuffled_per_attempt(catalog):

@@ -113,6 +113,30 @@ describe("the offline save queue", () => {
     expect(queue.pending()).toEqual({});
   });
 
+  it("keeps a save the server could not store for now (503) and sends it on the next flush", async () => {
+    const storage = new MemoryStorage();
+    const received: Array<[number, PendingSave]> = [];
+    let unavailable = true;
+    const message = "The database is briefly unavailable, so nothing was saved. Try again in 2 seconds.";
+    // What ExamRoom's transport makes of a 503 (and of any 5xx or 429): worth trying again.
+    const send = async (position: number, save: PendingSave): Promise<SendOutcome> => {
+      if (unavailable) return { ok: false, retry: true, message };
+      received.push([position, save]);
+      return { ok: true, remaining: 100 };
+    };
+    const queue = new SaveQueue("a1", send, storage);
+    await queue.enqueue(2, answer(["B"]));
+    expect(queue.state).toBe("offline");
+    expect(queue.lastError).toBe(message);
+    expect(queue.pending()).toEqual({ "2": answer(["B"]) });
+
+    unavailable = false;
+    await queue.flush();
+    expect(received).toEqual([[2, answer(["B"])]]);
+    expect(queue.state).toBe("saved");
+    expect(queue.pending()).toEqual({});
+  });
+
   it("treats a corrupt stored queue as empty rather than failing", () => {
     const storage = new MemoryStorage();
     storage.setItem("mlaexam.pending.a1", "{not json");

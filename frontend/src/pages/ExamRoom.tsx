@@ -170,8 +170,11 @@ export function ExamRoom() {
   };
 
   const go = (position: number) => {
+    const already = position === current && !reviewing;
     setReviewing(false);
     setParams({ q: String(position) });
+    // Choosing the question already shown changes nothing, so the effect above does not run: move focus here.
+    if (already) headingRef.current?.focus();
   };
 
   const submit = useCallback(async () => {
