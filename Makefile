@@ -15,7 +15,7 @@ NODE_DEPS := frontend/node_modules/.installed
 APP_BUILD := frontend/dist/index.html
 APP_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
 
-.PHONY: run test lint format deps clean frontend api-types
+.PHONY: run test lint format deps clean frontend api-types bench-deps
 
 $(DEPS): requirements/dev.txt requirements/base.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ $(NODE_DEPS): frontend/package-lock.json
 
 $(APP_BUILD): $(NODE_DEPS) $(APP_SOURCES)
 	$(NPM) run build
+
+## The benchmark tools (locust, pyinstrument) on top of the test tools; see bench/README.md
+bench-deps: $(DEPS)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/bench.txt
 
 ## Build the browser app into frontend/dist (Django serves it)
 frontend: $(APP_BUILD)

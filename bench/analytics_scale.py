@@ -13,7 +13,7 @@ import argparse
 import time
 
 import numpy as np
-from common import report, setup_django, summary, timed
+from common import report, setup_django, summary, timed, vacuum_analyze
 
 
 def graded_history(username: str, n: int) -> object:
@@ -73,6 +73,7 @@ def main() -> None:
     rows.append({"measure": "... with half the cells unseen (NaN)", **summary(samples), "target_ms": ""})
 
     seed_bank(1000)
+    vacuum_analyze()
     graded = Attempt.objects.filter(status="graded", mode__in=["full", "final"]).count()
     start = time.perf_counter()
     item_statistics_recompute()
@@ -81,6 +82,7 @@ def main() -> None:
 
     for n in (args.history // 5, args.history):
         user = graded_history(f"bench-progress-{n}", n)
+        vacuum_analyze()
         client = APIClient()
         client.force_login(user)
         assert client.get("/api/me/progress/").status_code == 200

@@ -18,7 +18,7 @@ import sys
 import time
 import uuid
 
-from common import BENCH_DATABASE_URL, RESULTS, ROOT, report, setup_django
+from common import BENCH_DATABASE_URL, RESULTS, ROOT, report, setup_django, vacuum_analyze
 
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
 
@@ -53,6 +53,7 @@ def drain(ids: list[str], concurrency: int, pool: str) -> dict:
     AttemptResult.objects.filter(attempt_id__in=ids).delete()
     ResultRow.objects.filter(attempt_id__in=ids).delete()
     Attempt.objects.filter(pk__in=ids).update(status="submitted", graded_at=None)
+    vacuum_analyze()  # the previous drain's rows are dead now
     queue = f"bench-{uuid.uuid4().hex[:6]}"
     log = RESULTS / f"{queue}.log"
     env = {**os.environ, "DATABASE_URL": BENCH_DATABASE_URL, "CELERY_BROKER_URL": BROKER, "LOG_LEVEL": "WARNING"}

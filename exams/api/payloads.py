@@ -6,6 +6,7 @@ from datetime import datetime
 from fractions import Fraction
 
 from exams import report, snapshot
+from exams.contents import version_content
 from exams.models import Attempt, AttemptItem, ResultRow
 from exams.services import attempt_clock
 from questions.apportion import apportion
@@ -22,10 +23,10 @@ MODE_TEXT = {
 
 def feedback_payload(item: AttemptItem) -> dict:
     """The key and explanations of the version the item was marked with (a corrected one after a regrade)."""
-    version = item.graded_version or item.version
+    version_id = item.graded_version_id or item.version_id
     return {
         "correct": bool(item.is_correct),
-        **snapshot.feedback(version.content, item.layout),
+        **snapshot.feedback(version_content(version_id), item.layout),
         "taxonomy": {**item.tags, "domain": item.domain_number, "task": item.task_code},
         "seconds_spent": item.seconds_spent,
     }
@@ -36,7 +37,7 @@ def item_payload(item: AttemptItem, *, reveal: bool = False) -> dict:
     locked = item.locked_at is not None
     return {
         "position": item.position,
-        **snapshot.public(item.version.content, item.layout),
+        **snapshot.public(version_content(item.version_id), item.layout),
         "answer": item.answer,
         "flagged": item.flagged,
         "locked": locked,

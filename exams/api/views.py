@@ -19,6 +19,7 @@ from exams.api.payloads import (
     item_payload,
     result_payload,
 )
+from exams.contents import version_contents
 from exams.models import Attempt, AttemptItem, ResultRow
 from exams.selectors import (
     attempt_get_for_learner,
@@ -49,9 +50,9 @@ class ExamListView(APIView):
 
 
 def _items(attempt: Attempt) -> list[AttemptItem]:
-    return list(
-        AttemptItem.objects.filter(attempt=attempt).select_related("version", "graded_version").order_by("position")
-    )
+    items = list(AttemptItem.objects.filter(attempt=attempt).order_by("position"))
+    version_contents({i.version_id for i in items} | {i.graded_version_id for i in items if i.graded_version_id})
+    return items
 
 
 class AttemptListView(APIView):

@@ -26,6 +26,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from exams import mastery, report, review, scoring, snapshot
+from exams.contents import version_contents
 from exams.models import Attempt, AttemptItem, AttemptResult, MasteryRow, Mistake, Regrade, ResultRow, SeenQuestion
 from mlaexam.errors import Conflict
 from questions.models import Exam, Question, QuestionVersion
@@ -35,19 +36,6 @@ logger = logging.getLogger("mlaexam.exams")
 
 GRADE_BATCH = settings.EXAM_GRADE_BATCH
 GRADABLE = (Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED)
-
-# Question versions are immutable, so their contents can be cached by id for the life of a worker.
-_CONTENTS: dict[int, dict] = {}
-_CONTENTS_MAX = 20_000
-
-
-def version_contents(version_ids: set[int]) -> dict[int, dict]:
-    missing = [v for v in version_ids if v not in _CONTENTS]
-    if missing:
-        if len(_CONTENTS) + len(missing) > _CONTENTS_MAX:
-            _CONTENTS.clear()
-        _CONTENTS.update(QuestionVersion.objects.filter(pk__in=missing).values_list("id", "content"))
-    return {v: _CONTENTS[v] for v in version_ids}
 
 
 def scale_spec(exam: Exam) -> scoring.ScaleSpec:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.services import profile_get
 from exams import scoring, snapshot
 from exams.answers import AnswerError, validate_answer
+from exams.contents import version_content, version_contents
 from exams.mastery import weakest
 from exams.models import Attempt, AttemptItem, SeenQuestion
 from exams.selection import Candidate, FormShortage, draw_form, draw_practice
@@ -87,7 +88,7 @@ def _served(question_ids: list[int], exam: Exam) -> dict[int, tuple[QuestionVers
     versions = {
         v.question_id: v
         for v in QuestionVersion.objects.filter(question_id__in=question_ids, version=F("question__version")).only(
-            "id", "question_id", "version", "content"
+            "id", "question_id", "version"
         )
     }
     for question in Question.objects.filter(pk__in=[q for q in question_ids if q not in versions]):
@@ -252,6 +253,9 @@ def attempt_start(
     # The learner and the exam were just read; skip re-checking that they exist (and the new uuid).
     attempt.full_clean(exclude=["learner", "exam", "id"], validate_unique=False)
     attempt.save(force_insert=True)
+    contents = version_contents({version.pk for version, _, _, _ in served.values()})
+    for version, _, _, _ in served.values():
+        version.content = contents[version.pk]  # from the cache, so a caller reading it makes no query
     items = []
     for position, qid in enumerate(question_ids, start=1):
         version, tags, domain, task = served[qid]
@@ -261,7 +265,7 @@ def attempt_start(
                 position=position,
                 question_id=qid,
                 version=version,
-                layout=snapshot.make_layout(version.content, rng),
+                layout=snapshot.make_layout(contents[version.pk], rng),
                 tags=tags,
                 domain_number=domain,
                 task_code=task,
@@ -354,11 +358,11 @@ def _item(attempt: Attempt, position: int) -> AttemptItem:
             code="invalid_position",
             field="position",
         )
-    return AttemptItem.objects.select_related("version").get(attempt=attempt, position=position)
+    return AttemptItem.objects.get(attempt=attempt, position=position)
 
 
 def item_correct(item: AttemptItem) -> bool:
-    content = item.version.content
+    content = version_content(item.version_id)
     return scoring.item_correct(content["type"], item.answer, snapshot.key(content, item.layout))
 
 
@@ -386,7 +390,7 @@ def answer_save(
             f"Question {position} is locked: its answer was checked and can no longer change.", code="item_locked"
         )
     try:
-        normalised = validate_answer(snapshot.public(item.version.content, item.layout), answer)
+        normalised = validate_answer(snapshot.public(version_content(item.version_id), item.layout), answer)
     except AnswerError as exc:
         raise InvalidAnswer(exc.message, field="answer") from None
     spent = max(item.seconds_spent, seconds_spent or 0)  # a running total: retries never double-count

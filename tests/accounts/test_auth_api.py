@@ -117,3 +117,16 @@ def test_session_writes_need_the_csrf_token():
     token = browser.get("/api/auth/csrf/").json()["csrf_token"]
     response = browser.patch("/api/auth/me/", {"extra_minutes": 30}, format="json", HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 200 and response.json()["accommodation"]["extra_minutes"] == 30
+
+
+def test_passwords_are_hashed_with_argon2_and_older_hashes_upgrade_at_sign_in(client):
+    from django.contrib.auth.hashers import make_password
+
+    body = {"username": "nia", "password": "a-long-passphrase-1"}
+    assert client.post("/api/auth/register/", body, content_type="application/json").status_code == 201
+    assert User.objects.get(username="nia").password.startswith("argon2$")
+    old = User.objects.create(username="old", password=make_password("old-pass-2026!", hasher="pbkdf2_sha256"))
+    assert old.password.startswith("pbkdf2_sha256$")
+    response = APIClient().post("/api/auth/login/", {"username": "old", "password": "old-pass-2026!"}, format="json")
+    assert response.status_code == 200
+    assert User.objects.get(username="old").password.startswith("argon2$")
