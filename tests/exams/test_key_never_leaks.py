@@ -137,7 +137,10 @@ def test_weak_area_and_retry_sets_carry_no_key_material_either(catalog, mode, fe
     if mode == "retry":
         body = {**body, "mode": "practice", "retry": {"attempt": str(graded.pk), "which": "wrong"}}
     served = scan_an_attempt(client, body, key_texts())
-    assert len(served) == (20 if mode == "weak-areas" else 65 - 22)  # a retry serves the 43 missed
+    if mode == "retry":
+        assert len(served) == 65 - 22  # the 43 missed
+    else:  # up to 20 from the three weakest task statements, missed ones resting: as many as there are
+        assert 10 <= len(served) <= 20
     assert len(set(served)) >= 3
 
 
