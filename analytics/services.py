@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from analytics.models import ExamStatistic, ItemStatistic
 from analytics.psychometrics import item_statistics
+from exams.contents import version_contents
 from exams.models import Attempt, AttemptItem
-from exams.services import version_contents
 from questions.models import Exam, QuestionVersion
 
 # Below this many attempts an item's figures are too noisy to flag it for review.

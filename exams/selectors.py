@@ -9,8 +9,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 from rest_framework.exceptions import ValidationError
 
+from exams.contents import version_contents
 from exams.mastery import Mastery
-from exams.models import Attempt, MasteryRow
+from exams.models import Attempt, AttemptItem, MasteryRow
 from mlaexam.errors import NotFound
 from questions.models import Exam, Question, Service
 
@@ -31,6 +32,14 @@ def attempt_get_for_learner(*, attempt_id: object, learner: AbstractBaseUser, fo
     if attempt is None:
         raise NotFound("No such attempt.")
     return attempt
+
+
+def attempt_items(*, attempt: Attempt) -> list[AttemptItem]:
+    """The attempt's items in order, with the contents of the versions they served (and were
+    regraded with) read into the cache in one query, so building their payloads makes none."""
+    items = list(AttemptItem.objects.filter(attempt=attempt).order_by("position"))
+    version_contents({i.version_id for i in items} | {i.graded_version_id for i in items if i.graded_version_id})
+    return items
 
 
 def attempts_for_learner(*, learner: AbstractBaseUser) -> QuerySet[Attempt]:

@@ -21,7 +21,7 @@ from cohorts.api import serializers as s
 from cohorts.api.payloads import TEACHING, assignment_payload, cohort_payload, person
 from exams.api.payloads import attempt_payload
 from exams.api.serializers import AttemptSerializer
-from exams.contents import version_contents
+from exams.selectors import attempt_items
 from mlaexam.errors import ApiError
 from mlaexam.openapi import BODY, error_responses
 from mlaexam.throttling import JoinThrottle
@@ -378,8 +378,7 @@ class AssignmentStartView(APIView):
         assignment = selectors.assignment_get(cohort=cohort, assignment_id=assignment_id)
         attempt, items, created = services.assignment_start(assignment=assignment, learner=request.user)
         if items is None:
-            items = list(attempt.items.order_by("position"))
-            version_contents({i.version_id for i in items})  # one query for the contents not cached yet
+            items = attempt_items(attempt=attempt)
         return Response(
             AttemptSerializer(attempt_payload(attempt, items)).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

@@ -19,10 +19,10 @@ from exams.api.payloads import (
     item_payload,
     result_payload,
 )
-from exams.contents import version_contents
 from exams.models import Attempt, AttemptItem, ResultRow
 from exams.selectors import (
     attempt_get_for_learner,
+    attempt_items,
     attempts_for_learner,
     exams_with_counts,
     practice_filters_resolve,
@@ -47,12 +47,6 @@ class ExamListView(APIView):
     def get(self, request: Request) -> Response:
         data = [exam_payload(exam, counts, services) for exam, counts, services in exams_with_counts()]
         return Response(s.ExamOutSerializer(data, many=True).data)
-
-
-def _items(attempt: Attempt) -> list[AttemptItem]:
-    items = list(AttemptItem.objects.filter(attempt=attempt).order_by("position"))
-    version_contents({i.version_id for i in items} | {i.graded_version_id for i in items if i.graded_version_id})
-    return items
 
 
 class AttemptListView(APIView):
@@ -119,7 +113,7 @@ class AttemptDetailView(APIView):
     def get(self, request: Request, attempt_id: str) -> Response:
         attempt = attempt_get_for_learner(attempt_id=attempt_id, learner=request.user)
         attempt = services.attempt_expire_if_due(attempt=attempt)
-        return Response(s.AttemptSerializer(attempt_payload(attempt, _items(attempt))).data)
+        return Response(s.AttemptSerializer(attempt_payload(attempt, attempt_items(attempt=attempt))).data)
 
 
 class ItemView(APIView):
@@ -188,7 +182,7 @@ class SubmitView(APIView):
     def post(self, request: Request, attempt_id: str) -> Response:
         refuse_unparsable_body(request)
         attempt = services.attempt_submit(attempt_id=attempt_id, learner=request.user)
-        items = _items(attempt)
+        items = attempt_items(attempt=attempt)
         payload = attempt_summary_payload(
             attempt,
             answered=sum(1 for i in items if i.answer is not None),
@@ -218,4 +212,4 @@ class ResultView(APIView):
             return Response(s.GradingSerializer(body).data, status=status.HTTP_202_ACCEPTED)
         attempt = Attempt.objects.select_related("exam", "result").get(pk=attempt.pk)
         rows = list(ResultRow.objects.filter(attempt=attempt).order_by("id"))
-        return Response(s.ResultSerializer(result_payload(attempt, _items(attempt), rows)).data)
+        return Response(s.ResultSerializer(result_payload(attempt, attempt_items(attempt=attempt), rows)).data)

@@ -9,7 +9,6 @@ from exams.services.grading import (
     compatible,
     question_regrade,
     scale_spec,
-    version_contents,
 )
 from exams.services.taking import (
     PRACTICE_DEFAULT_COUNT,
@@ -53,6 +52,5 @@ __all__ = [
     "question_regrade",
     "retry_questions",
     "scale_spec",
-    "version_contents",
     "weak_area_questions",
 ]
