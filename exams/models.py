@@ -73,7 +73,10 @@ class AttemptItem(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items", db_index=False)
     position = models.PositiveSmallIntegerField()
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempt_items", db_index=False)
-    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="attempt_items")
+    # Versions are never deleted (they are the history), so neither version column needs an index
+    # of its own for PROTECT; the (question, version) index serves the lookups. Four indexes, not six,
+    # for the 65 rows every start inserts.
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="attempt_items", db_index=False)
     layout = models.JSONField(help_text="Option (and prompt) order and ids as served; see exams.snapshot.")
     # The taxonomy at serving time, for score reports: {"uid", "pillars", "stage", "services", "difficulty",
     # "domain_name", "task_title"}; domain and task statement are columns for SQL aggregates.
@@ -90,7 +93,7 @@ class AttemptItem(models.Model):
     is_correct = models.BooleanField(null=True, blank=True)
     # Set when a regrade marked the item with a corrected version's key (the learner still saw `version`).
     graded_version = models.ForeignKey(
-        QuestionVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="regraded_items"
+        QuestionVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="regraded_items", db_index=False
     )
 
     class Meta:
@@ -135,10 +138,13 @@ class ResultRow(models.Model):
         TYPE = "type"
         SERVICE = "service"
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="result_rows")
+    # No single-column foreign-key indexes here and on the other per-answer tables below: each is
+    # the leading column of a composite index (or unique constraint) that serves the same lookups,
+    # and grading writes thousands of these rows per batch, paying for every index.
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="result_rows", db_index=False)
     # Denormalised from the attempt for the aggregates.
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="+", db_index=False)
     mode = models.CharField(max_length=20)
     graded_at = models.DateTimeField()
     dimension = models.CharField(max_length=10, choices=Dimension.choices)
@@ -166,8 +172,8 @@ class MasteryRow(models.Model):
     up to date for the learners it touched, so progress pages and cohort dashboards read one row
     per learner and key instead of windowing over the whole history."""
 
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="+", db_index=False)
     dimension = models.CharField(max_length=10, choices=[("domain", "domain"), ("task", "task")])
     key = models.CharField(max_length=120)
     label = models.CharField(max_length=300)
@@ -190,10 +196,11 @@ class Mistake(models.Model):
     """A distractor a learner chose, with what it stands for and what the key stood for."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="mistakes")
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="+", db_index=False)
     position = models.PositiveSmallIntegerField()
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    # Questions are retired, never deleted (attempt items protect them), so no index for the cascade.
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+", db_index=False)
     chosen = models.CharField(max_length=120, blank=True, help_text="Concept the distractor names.")
     expected = models.CharField(max_length=120, blank=True, help_text="Concept the key names.")
     chosen_text = models.TextField()
@@ -236,8 +243,11 @@ class SeenQuestion(models.Model):
     state (exams.review): misses, the streak of correct answers since the last miss, and when it is
     due for review (null: not in review)."""
 
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seen_questions")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="seen_by")
+    # The unique (learner, question) and (learner, due_at) indexes serve every lookup; see ResultRow.
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seen_questions", db_index=False
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="seen_by", db_index=False)
     last_seen_at = models.DateTimeField()
     misses = models.PositiveSmallIntegerField(default=0)
     streak = models.PositiveSmallIntegerField(default=0)

@@ -10,6 +10,7 @@ passing standard rather than against a fixed number of questions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -56,26 +57,37 @@ def classification(correct: int, total: int, pass_fraction: Fraction) -> str:
     return "meets_competencies" if total and Fraction(correct, total) >= pass_fraction else "needs_improvement"
 
 
-def breakdown(items: list[Marked]) -> list[Row]:
-    rows: dict[tuple[str, str], Row] = {}
+def sections(domain: int, task: str, tags: dict, qtype: str) -> tuple[tuple[str, str, str], ...]:
+    """The (dimension, key, label) sections one item counts in."""
+    found = [
+        ("domain", str(domain), tags.get("domain_name", f"Domain {domain}")),
+        ("task", task, tags.get("task_title", task)),
+    ]
+    found += [("pillar", pillar, PILLAR_LABELS.get(pillar, pillar)) for pillar in tags.get("pillars", [])]
+    stage = tags.get("stage", "")
+    found.append(("stage", stage, STAGE_LABELS.get(stage, stage)))
+    found.append(("type", qtype, TYPE_LABELS.get(qtype, qtype)))
+    found += [("service", service, service) for service in tags.get("services", [])]
+    return tuple(found)
 
-    def add(dimension: str, key: str, label: str, correct: bool) -> None:
-        row = rows.setdefault((dimension, key), Row(dimension, key, label))
-        row.total += 1
-        row.correct += int(correct)
 
+def breakdown(items: list[Marked], sections_of: Callable[[Marked], tuple] | None = None) -> list[Row]:
+    """Rows in dimension order; domains and task statements by key, the others in order of first
+    appearance. ``sections_of`` may memoise ``sections`` (a grading batch sees each question's tags
+    many times)."""
+    counts: dict[tuple[str, str], list] = {}
     for item in sorted(items, key=lambda i: (i.domain, i.task)):
-        add("domain", str(item.domain), item.tags.get("domain_name", f"Domain {item.domain}"), item.correct)
-        add("task", item.task, item.tags.get("task_title", item.task), item.correct)
-        for pillar in item.tags.get("pillars", []):
-            add("pillar", pillar, PILLAR_LABELS.get(pillar, pillar), item.correct)
-        stage = item.tags.get("stage", "")
-        add("stage", stage, STAGE_LABELS.get(stage, stage), item.correct)
-        add("type", item.qtype, TYPE_LABELS.get(item.qtype, item.qtype), item.correct)
-        for service in item.tags.get("services", []):
-            add("service", service, service, item.correct)
+        hit = int(item.correct)
+        found = sections_of(item) if sections_of else sections(item.domain, item.task, item.tags, item.qtype)
+        for dimension, key, label in found:
+            entry = counts.get((dimension, key))
+            if entry is None:
+                counts[(dimension, key)] = entry = [label, 0, 0]
+            entry[1] += hit
+            entry[2] += 1
     order = {d: i for i, d in enumerate(DIMENSIONS)}
-    return sorted(rows.values(), key=lambda r: (order[r.dimension], r.key if r.dimension in ("domain", "task") else ""))
+    rows = [Row(dimension, key, label, c, n) for (dimension, key), (label, c, n) in counts.items()]
+    return sorted(rows, key=lambda r: (order[r.dimension], r.key if r.dimension in ("domain", "task") else ""))
 
 
 def mistakes(content: dict, layout: dict, answer: dict | None) -> list[tuple[str, str, str, str]]:

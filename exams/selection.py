@@ -23,7 +23,8 @@ class Candidate:
     domain: int
     case_id: int | None = None
     case_order: int | None = None
-    seen_at: datetime | None = None  # when the learner was last served it; None if never
+    # When the learner was last served it (a datetime, or any value that orders like one); None if never.
+    seen_at: datetime | float | None = None
 
 
 class FormShortage(Exception):
@@ -47,7 +48,7 @@ def _units(candidates: list[Candidate]) -> list[list[Candidate]]:
     return units
 
 
-def _last_seen(unit: list[Candidate]) -> datetime | None:
+def _last_seen(unit: list[Candidate]) -> datetime | float | None:
     seen = [c.seen_at for c in unit if c.seen_at is not None]
     return max(seen) if seen else None
 

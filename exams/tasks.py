@@ -29,7 +29,7 @@ TRANSIENT = (OperationalError, InterfaceError)
 )
 def grade_attempt(attempt_id: str) -> int:
     """Grade a submitted attempt; a second delivery finds the result and stops."""
-    return services.attempt_grade(attempt_id=attempt_id).scaled_score
+    return services.attempt_grade_score(attempt_id=attempt_id)
 
 
 @shared_task(name="exams.expire_overdue_attempts", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)

@@ -11,24 +11,26 @@ from __future__ import annotations
 import logging
 import random
 import secrets
-from collections import defaultdict
+import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
-from django.db.models import F, FilteredRelation, Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.services import profile_get
 from exams import scoring, snapshot
 from exams.answers import AnswerError, validate_answer
+from exams.catalogue import PLACEMENT, Entry, exam_catalogue, pillars_and_services, placed
 from exams.contents import version_content, version_contents
 from exams.mastery import weakest
 from exams.models import Attempt, AttemptItem, SeenQuestion
 from exams.selection import Candidate, FormShortage, draw_form, draw_practice
 from exams.selectors import attempt_get_for_learner, learner_mastery
+from mlaexam.db import insert_rows
 from mlaexam.errors import ApiError, Conflict
 from questions.apportion import apportion
 from questions.models import Exam, Question, QuestionVersion
@@ -81,9 +83,27 @@ def attempt_clock(attempt: Attempt, now: datetime | None = None) -> dict:
 # --- Starting an attempt ---------------------------------------------------------------------------
 
 
-def _served(question_ids: list[int], exam: Exam) -> dict[int, tuple[QuestionVersion, dict, int, str]]:
+def _served(
+    question_ids: list[int], exam: Exam, catalogue: dict[int, Entry]
+) -> dict[int, tuple[QuestionVersion, dict, int, str]]:
     """For each question: the version it serves now, and its taxonomy at serving time (tags, domain
-    number and task statement code in this exam). Five light queries whatever the form's length;
+    number and task statement code in this exam), from the exam's catalogue (exams.catalogue); a
+    question it does not hold, or whose version row is missing, is read from the database."""
+    served, missing = {}, []
+    for qid in question_ids:
+        entry = catalogue.get(qid)
+        if entry is None or entry.version_id is None:
+            missing.append(qid)
+            continue
+        version = QuestionVersion(id=entry.version_id, question_id=qid, version=entry.version)
+        served[qid] = (version, entry.tags, entry.domain, entry.task)
+    if missing:
+        served.update(_served_from_db(missing, exam))
+    return served
+
+
+def _served_from_db(question_ids: list[int], exam: Exam) -> dict[int, tuple[QuestionVersion, dict, int, str]]:
+    """As ``_served``, read from the database: five light queries whatever the number of questions;
     a missing version row (a question published outside the services) is recorded on the spot."""
     versions = {
         v.question_id: v
@@ -93,34 +113,17 @@ def _served(question_ids: list[int], exam: Exam) -> dict[int, tuple[QuestionVers
     }
     for question in Question.objects.filter(pk__in=[q for q in question_ids if q not in versions]):
         versions[question.pk] = question_version_record(question=question)
-    pillars: dict[int, list[str]] = defaultdict(list)
-    for qid, slug in Question.pillars.through.objects.filter(question_id__in=question_ids).values_list(
-        "question_id", "pillar__slug"
-    ):
-        pillars[qid].append(slug)
-    aws: dict[int, list[str]] = defaultdict(list)
-    for qid, name in Question.services.through.objects.filter(question_id__in=question_ids).values_list(
-        "question_id", "service__name"
-    ):
-        aws[qid].append(name)
+    pillars, aws = pillars_and_services(question_ids)
     served = {}
     for row in Question.objects.filter(pk__in=question_ids).values_list(
         "id",
         "uid",
         "stage",
         "difficulty",
-        "task_statement__domain__exam_id",
-        "task_statement__domain__number",
-        "task_statement__domain__name",
-        "task_statement__code",
-        "task_statement__title",
-        "alt_task_statement__domain__number",
-        "alt_task_statement__domain__name",
-        "alt_task_statement__code",
-        "alt_task_statement__title",
+        *PLACEMENT,
     ):
-        qid, uid, stage, difficulty, exam_id = row[:5]
-        number, domain_name, code, title = row[5:9] if exam_id == exam.pk else row[9:13]
+        qid, uid, stage, difficulty = row[:4]
+        number, domain_name, code, title = placed(exam, row[4:])
         tags = {
             "uid": uid,
             "domain_name": domain_name,
@@ -134,43 +137,47 @@ def _served(question_ids: list[int], exam: Exam) -> dict[int, tuple[QuestionVers
     return served
 
 
-def _candidates(*, exam: Exam, learner: AbstractBaseUser, filters: dict) -> list[Candidate]:
-    """Published questions of the exam (directly or through the mapping), with the learner's history."""
-    query = Question.objects.filter(status=Question.Status.PUBLISHED, type__in=exam.question_types).filter(
-        Q(task_statement__domain__exam=exam) | Q(alt_task_statement__domain__exam=exam)
-    )
-    for name, lookup in (
-        ("pillars", "pillars__slug__in"),
-        ("services", "services__name__in"),
-        ("types", "type__in"),
-        ("stages", "stage__in"),
-        ("difficulties", "difficulty__in"),
-    ):
-        if filters.get(name):
-            query = query.filter(**{lookup: filters[name]})
-    if filters.get("pillars") or filters.get("services"):
-        query = query.distinct()  # the many-to-many joins can repeat a question
-    rows = query.annotate(mine=FilteredRelation("seen_by", condition=Q(seen_by__learner=learner))).values_list(
-        "id",
-        "case_id",
-        "case_order",
-        "task_statement__domain__exam_id",
-        "task_statement__domain__number",
-        "task_statement__code",
-        "alt_task_statement__domain__number",
-        "alt_task_statement__code",
-        "mine__last_seen_at",
-    )
+def _last_seen(learner: AbstractBaseUser) -> dict[int, object]:
+    """Question id -> when the learner was last served it, as a value that orders like the time
+    (selection only compares them). On PostgreSQL, seconds since the epoch: a learner who has seen
+    the whole bank has a thousand rows, and building a thousand aware datetimes cost more than the
+    query."""
+    if connection.vendor != "postgresql":
+        return dict(SeenQuestion.objects.filter(learner=learner).values_list("question_id", "last_seen_at"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT question_id, extract(epoch FROM last_seen_at)::float8 FROM {SeenQuestion._meta.db_table} "  # noqa: S608
+            "WHERE learner_id = %s",
+            [learner.pk],
+        )
+        return dict(cursor.fetchall())
+
+
+def _candidates(
+    *, exam: Exam, learner: AbstractBaseUser, filters: dict, catalogue: dict[int, Entry] | None = None
+) -> list[Candidate]:
+    """Published questions of the exam (directly or through the mapping) that pass the filters,
+    each with when the learner was last served it. The bank comes from the exam's catalogue
+    (exams.catalogue); only the learner's history is read here."""
+    catalogue = exam_catalogue(exam) if catalogue is None else catalogue
+    seen = _last_seen(learner)
     domains, tasks = set(filters.get("domains") or []), set(filters.get("task_statements") or [])
+    types, stages = set(filters.get("types") or []), set(filters.get("stages") or [])
+    difficulties = set(filters.get("difficulties") or [])
+    pillars, services = set(filters.get("pillars") or []), set(filters.get("services") or [])
     candidates = []
-    for qid, case_id, case_order, exam_id, number, code, alt_number, alt_code, seen_at in rows:
-        if exam_id != exam.pk:
-            number, code = alt_number, alt_code
-        if domains and number not in domains:
+    for entry in catalogue.values():
+        if (
+            (domains and entry.domain not in domains)
+            or (tasks and entry.task not in tasks)
+            or (types and entry.type not in types)
+            or (stages and entry.stage not in stages)
+            or (difficulties and entry.difficulty not in difficulties)
+            or (pillars and pillars.isdisjoint(entry.pillars))
+            or (services and services.isdisjoint(entry.services))
+        ):
             continue
-        if tasks and code not in tasks:
-            continue
-        candidates.append(Candidate(qid, number, case_id, case_order, seen_at))
+        candidates.append(Candidate(entry.id, entry.domain, entry.case_id, entry.case_order, seen.get(entry.id)))
     return candidates
 
 
@@ -184,6 +191,10 @@ def _shortage_message(exam: Exam, shortage: FormShortage) -> str:
         + "; ".join(parts)
         + ". Ask an author to publish more questions in those domains, or start a practice set."
     )
+
+
+ITEM_COLUMNS = ("attempt", "position", "question", "version", "layout", "tags", "domain_number", "task_code",
+                "flagged", "seconds_spent")  # fmt: skip
 
 
 @transaction.atomic
@@ -206,8 +217,9 @@ def attempt_start(
     """
     filters = filters or {}
     rng = random.Random(secrets.randbits(64))  # noqa: S311 - shuffling, not secrets
+    catalogue = exam_catalogue(exam)
     if question_ids is None:
-        candidates = _candidates(exam=exam, learner=learner, filters=filters)
+        candidates = _candidates(exam=exam, learner=learner, filters=filters, catalogue=catalogue)
         if mode in (Attempt.Mode.FULL, Attempt.Mode.FINAL):
             domains = list(exam.domains.all())
             seats = apportion(exam.question_count, [d.weight for d in domains])
@@ -227,7 +239,7 @@ def attempt_start(
         raise Conflict("Nothing to practise: no published question fits.", code="no_questions")
     if mode in (Attempt.Mode.FULL, Attempt.Mode.FINAL):
         timed, feedback = True, Attempt.Feedback.END  # exam conditions
-    served = _served(question_ids, exam)
+    served = _served(question_ids, exam, catalogue)
     profile = profile_get(user=learner)
     now = timezone.now()
     limit = attempt_time_limit(
@@ -256,27 +268,27 @@ def attempt_start(
     contents = version_contents({version.pk for version, _, _, _ in served.values()})
     for version, _, _, _ in served.values():
         version.content = contents[version.pk]  # from the cache, so a caller reading it makes no query
-    items = []
+    items, rows = [], []
     for position, qid in enumerate(question_ids, start=1):
         version, tags, domain, task = served[qid]
+        layout = snapshot.make_layout(contents[version.pk], rng)
         items.append(
-            AttemptItem(
-                attempt=attempt,
-                position=position,
-                question_id=qid,
-                version=version,
-                layout=snapshot.make_layout(contents[version.pk], rng),
-                tags=tags,
-                domain_number=domain,
-                task_code=task,
-            )
-        )
-    AttemptItem.objects.bulk_create(items)
-    SeenQuestion.objects.bulk_create(
-        [SeenQuestion(learner=learner, question_id=qid, last_seen_at=now) for qid in question_ids],
-        update_conflicts=True,
-        unique_fields=["learner", "question"],
-        update_fields=["last_seen_at"],
+            AttemptItem(attempt=attempt, position=position, question_id=qid, version=version, layout=layout,
+                        tags=tags, domain_number=domain, task_code=task)
+        )  # fmt: skip
+        rows.append((attempt.pk, position, qid, version.pk, layout, tags, domain, task, False, 0))
+    # One statement each, from a JSON payload (mlaexam.db): bulk_create's per-value SQL building was
+    # a third of a start's time.
+    ids = dict(insert_rows(AttemptItem, ITEM_COLUMNS, rows, returning=("position", "id")))
+    for item in items:
+        item.pk = ids[item.position]
+        item._state.adding, item._state.db = False, "default"  # as bulk_create leaves them: saved
+    insert_rows(
+        SeenQuestion,
+        ("learner", "question", "last_seen_at", "misses", "streak", "last_correct", "due_at"),
+        [(learner.pk, qid, now, 0, 0, None, None) for qid in question_ids],
+        conflict=("learner", "question"),
+        update=("last_seen_at",),
     )
     return attempt, items
 
@@ -361,6 +373,22 @@ def _item(attempt: Attempt, position: int) -> AttemptItem:
     return AttemptItem.objects.get(attempt=attempt, position=position)
 
 
+def _locked_item(*, attempt_id: object, learner: AbstractBaseUser, position: int) -> tuple[Attempt, AttemptItem]:
+    """The learner's attempt under its row lock and its item at ``position``, in one query (the
+    autosave's hot path). When that finds nothing, the two-step path says why (404 or 400)."""
+    try:
+        pk = uuid.UUID(str(attempt_id))
+        item = (
+            AttemptItem.objects.select_related("attempt")
+            .select_for_update(of=("attempt",))
+            .get(attempt_id=pk, attempt__learner=learner, position=position)
+        )
+    except (ValueError, AttemptItem.DoesNotExist):
+        attempt = _locked_attempt(attempt_id=attempt_id, learner=learner)
+        return attempt, _item(attempt, position)
+    return item.attempt, item
+
+
 def item_correct(item: AttemptItem) -> bool:
     content = version_content(item.version_id)
     return scoring.item_correct(content["type"], item.answer, snapshot.key(content, item.layout))
@@ -382,9 +410,8 @@ def answer_save(
 ) -> tuple[Attempt, AttemptItem]:
     """Autosave one answer (idempotent). Refused after the deadline (+grace), a submit or a lock."""
     now = timezone.now()
-    attempt = _locked_attempt(attempt_id=attempt_id, learner=learner)
+    attempt, item = _locked_item(attempt_id=attempt_id, learner=learner, position=position)
     _ensure_open(attempt, now)
-    item = _item(attempt, position)
     if item.locked_at is not None:
         raise Conflict(
             f"Question {position} is locked: its answer was checked and can no longer change.", code="item_locked"
