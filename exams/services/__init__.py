@@ -8,6 +8,7 @@ from exams.services.grading import (
     attempt_grade_score,
     attempts_requeue_ungraded,
     compatible,
+    mastery_refresh,
     question_regrade,
     scale_spec,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "enqueue_grading",
     "item_correct",
     "item_lock",
+    "mastery_refresh",
     "question_regrade",
     "retry_questions",
     "scale_spec",

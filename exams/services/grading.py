@@ -217,24 +217,25 @@ def _sections_memo() -> Callable[[report.Marked], tuple]:
 
 
 def _seen_states(wanted: dict[int, set[int]]) -> list[tuple]:
-    """(learner, question, misses, streak, last_correct, due_at, last_seen_at) of the wanted pairs."""
-    fields = ("learner_id", "question_id", "misses", "streak", "last_correct", "due_at", "last_seen_at")
+    """(learner, question, misses, streak, last_correct, due_at) of the wanted pairs that have a row."""
+    fields = ("learner_id", "question_id", "misses", "streak", "last_correct", "due_at")
     if connection.vendor != "postgresql":
         pairs = Q()
         for learner, questions in wanted.items():
             pairs |= Q(learner_id=learner, question_id__in=questions)
         return list(SeenQuestion.objects.filter(pairs).values_list(*fields))
-    learners = [learner for learner, questions in wanted.items() for _ in questions]
-    questions = [question for qs in wanted.values() for question in qs]
+    # The pairs go as one JSON parameter: psycopg adapts Python lists for array parameters in Python,
+    # which for a batch's 3,000 pairs cost more than the join itself.
+    pairs = orjson.dumps([(learner, question) for learner, qs in wanted.items() for question in qs]).decode()
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             SELECT {", ".join("s." + f for f in fields)}
-            FROM {SeenQuestion._meta.db_table} s
-            JOIN unnest(%s::bigint[], %s::bigint[]) AS w(learner_id, question_id)
-              ON s.learner_id = w.learner_id AND s.question_id = w.question_id
+            FROM jsonb_array_elements(%s::jsonb) AS w
+            JOIN {SeenQuestion._meta.db_table} s
+              ON s.learner_id = (w->>0)::bigint AND s.question_id = (w->>1)::bigint
             """,  # noqa: S608 - names are ours; the values are parameters
-            [learners, questions],
+            [pairs],
         )
         return cursor.fetchall()
 
@@ -245,69 +246,100 @@ def _review_update(batch: list[tuple[Attempt, list[GradedItem]]], at: datetime) 
     for attempt, items in batch:
         wanted[attempt.learner_id] |= {i.question_id for i in items}
     states = {
-        (learner, question): (review.ReviewState(misses, streak, last_correct, due_at), last_seen)
-        for learner, question, misses, streak, last_correct, due_at, last_seen in _seen_states(wanted)
+        (learner, question): review.ReviewState(misses, streak, last_correct, due_at)
+        for learner, question, misses, streak, last_correct, due_at in _seen_states(wanted)
     }
-    after: dict[tuple[int, int], tuple[review.ReviewState, datetime]] = {}
+    after: dict[tuple[int, int], review.ReviewState] = {}
     for attempt, items in sorted(batch, key=lambda pair: pair[0].submitted_at or at):
         for item in items:
             pair = (attempt.learner_id, item.question_id)
-            before, last_seen = after.get(pair) or states.get(pair) or (review.ReviewState(), at)
-            after[pair] = (review.after_answer(before, correct=bool(item.is_correct), at=at), last_seen)
+            before = after.get(pair) or states.get(pair) or review.ReviewState()
+            after[pair] = review.after_answer(before, correct=bool(item.is_correct), at=at)
     # Thousands of rows per batch, each already recorded when its attempt started: one UPDATE from a
-    # JSON array (mlaexam.db.update_rows); the rare pair without a row (older data) is inserted.
+    # JSON array (mlaexam.db.update_rows); a pair without a row (older data) is inserted, seen now.
     columns = ("misses", "streak", "last_correct", "due_at")
     changed = [
         (learner, question, state.misses, state.streak, state.last_correct, state.due_at)
-        for (learner, question), (state, _) in after.items()
+        for (learner, question), state in after.items()
     ]
     if update_rows(SeenQuestion, ("learner", "question"), columns, changed) == len(changed):
         return
     insert_rows(
         SeenQuestion,
         ("learner", "question", "last_seen_at", *columns),
-        [
-            (learner, question, last_seen, state.misses, state.streak, state.last_correct, state.due_at)
-            for (learner, question), (state, last_seen) in after.items()
-        ],
+        [(learner, question, at, *values) for learner, question, *values in changed],
         conflict=("learner", "question"),
         update=columns,
     )
 
 
-def mastery_refresh(*, learner_exams: set[tuple[int, int]], now: datetime | None = None) -> int:
+def mastery_refresh(
+    *, learner_exams: set[tuple[int, int]], now: datetime | None = None, keys: set[tuple] | None = None
+) -> int:
     """Recompute the stored mastery (MasteryRow) of these (learner id, exam id) pairs from their
-    score-report rows: one windowed read over just these learners, one upsert. Returns rows written."""
+    score-report rows, and upsert it. Returns rows written.
+
+    ``keys`` - (learner id, exam id, dimension, key) - limits the work to the sections that just got
+    a new score-report row (grading passes the batch's); only their mastery can have changed. Then
+    each is read as its ``WINDOW`` most recent rows through the (learner, exam, dimension, key,
+    -graded_at) index, so the cost follows the batch, not the learners' whole history (windowing
+    over every row of 20 learners with 250 attempts each made grading slow down as history grew)."""
     if not learner_exams:
         return 0
     now = now or timezone.now()
-    wanted = Q()
-    for learner_id, exam_id in learner_exams:
-        wanted |= Q(learner_id=learner_id, exam_id=exam_id)
-    rows = (
-        ResultRow.objects.filter(wanted, dimension__in=("domain", "task"))
-        .annotate(
-            recency=Window(
-                RowNumber(),
-                partition_by=[F("learner_id"), F("exam_id"), F("dimension"), F("key")],
-                order_by=F("graded_at").desc(),
+    if keys is not None and connection.vendor == "postgresql":
+        rows = _recent_rows(sorted(k for k in keys if (k[0], k[1]) in learner_exams and k[2] in ("domain", "task")))
+    else:
+        wanted = Q()
+        for learner_id, exam_id in learner_exams:
+            wanted |= Q(learner_id=learner_id, exam_id=exam_id)
+        rows = (
+            ResultRow.objects.filter(wanted, dimension__in=("domain", "task"))
+            .annotate(
+                recency=Window(
+                    RowNumber(),
+                    partition_by=[F("learner_id"), F("exam_id"), F("dimension"), F("key")],
+                    order_by=F("graded_at").desc(),
+                )
             )
+            .filter(recency__lte=mastery.WINDOW)
+            .values_list("learner_id", "exam_id", "dimension", "key", "label", "correct", "total")
         )
-        .filter(recency__lte=mastery.WINDOW)
-        .values_list("learner_id", "exam_id", "dimension", "key", "label", "correct", "total")
-    )
     pooled = mastery.pool(((lr, ex, d, k), label, c, n) for lr, ex, d, k, label, c, n in rows)
-    MasteryRow.objects.bulk_create(
+    insert_rows(
+        MasteryRow,
+        ("learner", "exam", "dimension", "key", "label", "correct", "total", "attempts", "updated_at"),
         [
-            MasteryRow(learner_id=learner_id, exam_id=exam_id, dimension=dimension, key=key, label=label,
-                       correct=correct, total=total, attempts=n, updated_at=now)
+            (learner_id, exam_id, dimension, key, label, correct, total, n, now)
             for (learner_id, exam_id, dimension, key), (label, correct, total, n) in pooled.items()
         ],
-        update_conflicts=True,
-        unique_fields=["learner", "exam", "dimension", "key"],
-        update_fields=["label", "correct", "total", "attempts", "updated_at"],
-    )  # fmt: skip
+        conflict=("learner", "exam", "dimension", "key"),
+        update=("label", "correct", "total", "attempts", "updated_at"),
+    )
     return len(pooled)
+
+
+def _recent_rows(keys: list[tuple]) -> list[tuple]:
+    """(learner, exam, dimension, key, label, correct, total) of the WINDOW most recent score-report
+    rows of each key: one index range scan per key (LATERAL … LIMIT)."""
+    if not keys:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT k.learner_id, k.exam_id, k.dimension, k.key, r.label, r.correct, r.total
+            FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) AS k(learner_id, exam_id, dimension, key)
+            CROSS JOIN LATERAL (
+                SELECT label, correct, total FROM {ResultRow._meta.db_table} r
+                WHERE r.learner_id = k.learner_id AND r.exam_id = k.exam_id
+                  AND r.dimension = k.dimension AND r.key = k.key
+                ORDER BY r.graded_at DESC
+                LIMIT %s
+            ) r
+            """,  # noqa: S608 - the table name is ours; every value is a parameter
+            [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], [k[3] for k in keys], mastery.WINDOW],
+        )
+        return cursor.fetchall()
 
 
 RESULT_COLUMNS = ("attempt", "correct", "total", "percent", "scaled_score", "passed", "time_taken_seconds",
@@ -324,11 +356,12 @@ def _grade(attempts: list[Attempt]) -> None:
     for item in items:
         by_attempt[item.attempt_id].append(item)
     batch = [(a, sorted(by_attempt[a.pk], key=lambda i: i.position)) for a in attempts]
-    results, rows, mistakes = [], [], []
+    results, rows, mistakes, scores = [], [], [], {}
     sections_of = _sections_memo()
     for attempt, its in batch:
         values = _result_values(attempt, its, now)
         results.append((attempt.pk, *(values[c] for c in RESULT_COLUMNS[1:-1]), now))
+        scores[str(attempt.pk)] = values["scaled_score"]
         r, m = _report_rows(attempt, its, contents, now, sections_of)
         rows += r
         mistakes += m
@@ -336,10 +369,15 @@ def _grade(attempts: list[Attempt]) -> None:
     insert_rows(ResultRow, RESULT_ROW_COLUMNS, rows)
     insert_rows(Mistake, MISTAKE_COLUMNS, mistakes)
     _review_update(batch, now)
-    mastery_refresh(learner_exams={(a.learner_id, a.exam_id) for a in attempts}, now=now)
+    mastery_refresh(
+        learner_exams={(a.learner_id, a.exam_id) for a in attempts},
+        now=now,
+        keys={(r[1], r[2], r[5], r[6]) for r in rows},  # RESULT_ROW_COLUMNS: learner, exam, dimension, key
+    )
     Attempt.objects.filter(pk__in=[a.pk for a in attempts]).update(
         status=Attempt.Status.GRADED, graded_at=now, updated_at=now
     )
+    transaction.on_commit(lambda: _remember_graded(scores))
 
 
 def _relaxed_commit() -> None:
@@ -350,10 +388,26 @@ def _relaxed_commit() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
+# Attempt id (as text) -> scaled score, for attempts this process graded (recorded once the batch
+# committed). On a busy queue most deliveries are for attempts an earlier task's batch graded, in
+# this process when one worker drains the queue: they are answered from here without a query.
+_GRADED_HERE: dict[str, int] = {}
+_GRADED_HERE_MAX = 100_000
+
+
+def _remember_graded(scores: dict[str, int]) -> None:
+    if len(_GRADED_HERE) + len(scores) > _GRADED_HERE_MAX:
+        _GRADED_HERE.clear()
+    _GRADED_HERE.update(scores)
+
+
 def attempt_grade_score(*, attempt_id: object) -> int:
-    """The grading task's entry: the attempt's scaled score, grading it first when needed. On a busy
-    queue most deliveries find their attempt graded in an earlier task's batch; that check reads one
-    integer (no model instance), which is most of what such a delivery costs besides the broker."""
+    """The grading task's entry: the attempt's scaled score (as graded; a later regrade is not
+    reflected), grading it first when needed. An attempt graded already - by this process, or by
+    another (one integer read, no model instance) - costs a delivery little besides the broker."""
+    score = _GRADED_HERE.get(str(attempt_id))
+    if score is not None:
+        return score
     score = AttemptResult.objects.filter(attempt_id=attempt_id).values_list("scaled_score", flat=True).first()
     if score is not None:
         return score

@@ -363,3 +363,57 @@ def test_practise_these_starts_a_set_from_the_wrong_or_flagged_questions(
     assert response.status_code == 409
     assert response.json()["error"]["message"] == "There is nothing to practise again in that attempt."
     assert Attempt.objects.count() == before + 1
+
+
+def test_mastery_kept_batch_by_batch_equals_a_recomputation_from_the_whole_history(full_bank):
+    """Grading refreshes only the sections its batch touched, each from its five latest rows; the
+    stored mastery must be what recomputing every section from the whole history gives."""
+    user, client = make_learner("history")
+    for k in range(7):  # domain 1 in every attempt (more than the window), the others in some only
+        body = {"exam": "MLA-C01", "mode": "practice", "count": 6, "filters": {"domain": [1, 2 + k % 3]}}
+        attempt = client.post("/api/attempts/", body, format="json").json()
+        answer_all(client, attempt["id"], right=lambda item, k=k: (item.position + k) % 3 != 0)
+        services.attempt_submit(attempt_id=attempt["id"], learner=user)
+        with time_machine.travel(timezone.now() + timedelta(minutes=k + 1)):
+            services.attempt_grade(attempt_id=attempt["id"])
+    columns = ("dimension", "key", "label", "correct", "total", "attempts")
+    kept = set(MasteryRow.objects.filter(learner=user).values_list(*columns))
+    assert {row[0] for row in kept} == {"domain", "task"} and len(kept) > 4
+    exam_id = Attempt.objects.filter(learner=user).values_list("exam_id", flat=True).first()
+    MasteryRow.objects.filter(learner=user).delete()
+    services.mastery_refresh(learner_exams={(user.pk, exam_id)})  # no keys: every section, whole history
+    assert set(MasteryRow.objects.filter(learner=user).values_list(*columns)) == kept
+    assert max(row[5] for row in kept) == 5  # the window, not the seven attempts
+
+
+def test_grading_records_review_state_even_where_the_seen_row_is_missing(full_bank):
+    """Older data may lack the row a start records per question: grading inserts it (seen at grading)."""
+    user, client = make_learner("no-seen-rows")
+    attempt = client.post("/api/attempts/", {"exam": "MLA-C01", "mode": "practice", "count": 4}, format="json").json()
+    answer_all(client, attempt["id"], right=lambda item: item.position != 1)
+    first = items_of(attempt["id"])[0]
+    SeenQuestion.objects.filter(learner=user, question=first.question).delete()
+    services.attempt_submit(attempt_id=attempt["id"], learner=user)
+    services.attempt_grade(attempt_id=attempt["id"])
+    missed = SeenQuestion.objects.get(learner=user, question=first.question)
+    assert (missed.misses, missed.streak, missed.last_correct) == (1, 0, False)
+    assert missed.due_at == missed.last_seen_at + timedelta(days=1)
+    assert SeenQuestion.objects.filter(learner=user).count() == 4
+    assert SeenQuestion.objects.filter(learner=user, last_correct=True).count() == 3
+
+
+def test_deliveries_for_attempts_this_process_graded_make_no_query(
+    full_bank, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    ids = []
+    for i in range(3):
+        user, client = make_learner(f"memo{i}")
+        attempt = client.post("/api/attempts/", {"exam": "MLA-C01", "mode": "practice", "count": 5}, format="json")
+        services.attempt_submit(attempt_id=attempt.json()["id"], learner=user)
+        ids.append(attempt.json()["id"])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = grade_attempt.apply(args=[ids[0]]).get()  # grades the three in one batch
+    assert first == AttemptResult.objects.get(attempt_id=ids[0]).scaled_score
+    with django_assert_num_queries(0):
+        scores = [grade_attempt.apply(args=[attempt_id]).get() for attempt_id in ids[1:]]
+    assert scores == [AttemptResult.objects.get(attempt_id=i).scaled_score for i in ids[1:]]
