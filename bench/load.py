@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 
 import servers
-from common import RESULTS, ROOT, report, setup_django
+from common import RESULTS, ROOT, report, setup_django, vacuum_analyze
 
 TARGET_P99_MS = 100
 TARGET_USERS = 500
@@ -161,6 +161,7 @@ def main() -> None:
     print(f"bank of {args.bank} questions, {max([*args.users, args.max_users])} learner accounts ...", flush=True)
     seed_bank(args.bank)
     accounts = servers.learners_ensure(max([*args.users, args.max_users]))
+    vacuum_analyze()  # as autovacuum would leave the database (it is off on the development machine)
     servers.analyze()
     with tempfile.NamedTemporaryFile("w", suffix=".json", dir=RESULTS, delete=False) as handle:
         json.dump(accounts, handle)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import random
 import secrets
-import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -373,22 +372,6 @@ def _item(attempt: Attempt, position: int) -> AttemptItem:
     return AttemptItem.objects.get(attempt=attempt, position=position)
 
 
-def _locked_item(*, attempt_id: object, learner: AbstractBaseUser, position: int) -> tuple[Attempt, AttemptItem]:
-    """The learner's attempt under its row lock and its item at ``position``, in one query (the
-    autosave's hot path). When that finds nothing, the two-step path says why (404 or 400)."""
-    try:
-        pk = uuid.UUID(str(attempt_id))
-        item = (
-            AttemptItem.objects.select_related("attempt")
-            .select_for_update(of=("attempt",))
-            .get(attempt_id=pk, attempt__learner=learner, position=position)
-        )
-    except (ValueError, AttemptItem.DoesNotExist):
-        attempt = _locked_attempt(attempt_id=attempt_id, learner=learner)
-        return attempt, _item(attempt, position)
-    return item.attempt, item
-
-
 def item_correct(item: AttemptItem) -> bool:
     content = version_content(item.version_id)
     return scoring.item_correct(content["type"], item.answer, snapshot.key(content, item.layout))
@@ -410,8 +393,11 @@ def answer_save(
 ) -> tuple[Attempt, AttemptItem]:
     """Autosave one answer (idempotent). Refused after the deadline (+grace), a submit or a lock."""
     now = timezone.now()
-    attempt, item = _locked_item(attempt_id=attempt_id, learner=learner, position=position)
+    # The attempt's row lock first, then the item: read in one query, a concurrent save, lock or
+    # submit that committed while this one waited would leave the joined item row as it was before.
+    attempt = _locked_attempt(attempt_id=attempt_id, learner=learner)
     _ensure_open(attempt, now)
+    item = _item(attempt, position)
     if item.locked_at is not None:
         raise Conflict(
             f"Question {position} is locked: its answer was checked and can no longer change.", code="item_locked"

@@ -83,3 +83,61 @@ def test_two_tabs_saving_the_same_question_leave_one_of_their_answers(catalog):
     for t in threads:
         t.join(timeout=60)
     assert AttemptItem.objects.get(pk=item.pk).answer in answers
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_save_waiting_behind_an_immediate_feedback_lock_is_refused(catalog):
+    """The save waits for the attempt's row lock, then reads the item: it sees the lock committed
+    while it waited and changes nothing (reading the item in the locking query would not)."""
+    from django.db import transaction
+
+    make_bank({1: 5}, case_size=0)
+    user, _ = make_learner("lockrace")
+    attempt, items = services.attempt_start(
+        learner=user, exam=Exam.objects.get(code="MLA-C01"), mode="practice", count=5, feedback="immediate"
+    )
+    item = next(i for i in items if i.version.content["type"] == "multiple_choice")
+    services.answer_save(attempt_id=attempt.pk, learner=user, position=item.position, answer=correct_answer(item),
+                         flagged=False)  # fmt: skip
+    locked, release = threading.Event(), threading.Event()
+    outcome: dict[str, str] = {}
+
+    def lock() -> None:
+        try:
+            with transaction.atomic():
+                services.item_lock(attempt_id=attempt.pk, learner=user, position=item.position)
+                locked.set()
+                release.wait(timeout=30)  # hold the attempt's row lock until the save is waiting for it
+        finally:
+            connection.close()
+
+    def save() -> None:
+        try:
+            services.answer_save(
+                attempt_id=attempt.pk, learner=user, position=item.position, answer=wrong_answer(item), flagged=False
+            )
+            outcome["save"] = "saved"
+        except Conflict as exc:
+            outcome["save"] = exc.error_code
+        finally:
+            connection.close()
+
+    locker = threading.Thread(target=lock)
+    locker.start()
+    assert locked.wait(timeout=30)
+    saver = threading.Thread(target=save)
+    saver.start()
+    with connection.cursor() as cursor:  # wait until the save is blocked on the lock
+        for _ in range(300):
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.05)
+        else:
+            pytest.fail("the save never waited for the attempt's row lock")
+    release.set()
+    locker.join(timeout=30)
+    saver.join(timeout=30)
+    assert outcome == {"save": "item_locked"}
+    stored = AttemptItem.objects.get(pk=item.pk)
+    assert stored.locked_at is not None and stored.answer == correct_answer(item)
