@@ -110,6 +110,21 @@ def placed(exam: Exam, placement: list | tuple) -> tuple:
     return tuple(placement[1:5] if placement[0] == exam.pk else placement[5:9])
 
 
+def item_tags(
+    uid: str, domain_name: str, task_title: str, pillars: list[str], stage: str, services: list[str], difficulty: str
+) -> dict:
+    """The taxonomy an attempt item keeps at serving time (AttemptItem.tags)."""
+    return {
+        "uid": uid,
+        "domain_name": domain_name,
+        "task_title": task_title,
+        "pillars": sorted(pillars),
+        "stage": stage,
+        "services": sorted(services),
+        "difficulty": difficulty,
+    }
+
+
 def pillars_and_services(question_ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
     """Question id -> pillar slugs, and -> AWS service names (two queries)."""
     pillars: dict[int, list[str]] = defaultdict(list)
@@ -152,16 +167,8 @@ def _build(exam: Exam) -> dict[int, Entry]:
     entries = {}
     for qid, uid, qtype, stage, difficulty, version, case_id, case_order, *placement in rows:
         number, domain_name, code, title = placed(exam, placement)
-        slugs, names = tuple(sorted(pillars[qid])), tuple(sorted(aws[qid]))
-        tags = {
-            "uid": uid,
-            "domain_name": domain_name,
-            "task_title": title,
-            "pillars": list(slugs),
-            "stage": stage,
-            "services": list(names),
-            "difficulty": difficulty,
-        }
+        tags = item_tags(uid, domain_name, title, pillars[qid], stage, aws[qid], difficulty)
+        slugs, names = tuple(tags["pillars"]), tuple(tags["services"])
         entries[qid] = Entry(
             qid, case_id, case_order, number, code, qtype, stage, difficulty, slugs, names, versions.get(qid),
             version, tags,

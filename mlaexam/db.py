@@ -1,10 +1,13 @@
 """Set-based writes for the hot paths (starting an attempt, grading a batch).
 
 ``bulk_create`` builds a model instance per row and a placeholder per value; for the thousands of
-rows a grading batch writes, that Python costs more than PostgreSQL's work. ``insert_rows`` sends
-one array per column instead (``INSERT … SELECT * FROM unnest(…)``): one statement, a handful of
-parameters, no instances. On other databases (SQLite, for ``make run``) it falls back to
-``bulk_create``, so callers need no branch.
+rows a grading batch writes, that Python costs more than PostgreSQL's work. ``insert_rows`` and
+``update_rows`` send the rows as one JSONB parameter instead (``… FROM jsonb_array_elements(%s)``,
+each value cast to its column's type): one statement, one parameter, no instances. JSON, encoded by
+orjson, because psycopg adapts Python lists for array parameters in Python (20,000 rows: arrays
+0.20 s, JSON 0.11 s, measured); JSONB rather than JSON because PostgreSQL re-parses a ``json``
+element for every column read from it. On other databases (SQLite, for ``make run``) both fall back
+to the ORM, so callers need no branch.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from django.db.models import JSONField, Model
 def _json_default(value: object) -> str:
     if isinstance(value, Decimal):
         return str(value)
-    raise TypeError(f"insert_rows cannot send {type(value).__name__}")
+    raise TypeError  # orjson reports "Type is not JSON serializable: <type>"
 
 
-def _payload(rows: Sequence[Sequence[object]]) -> str:
-    # orjson writes datetimes as ISO 8601 with their offset and UUIDs as text, as PostgreSQL reads them.
+def json_payload(rows: Sequence[Sequence[object]]) -> str:
+    """Rows as one JSON array parameter for ``jsonb_array_elements(%s::jsonb)``. orjson writes
+    datetimes as ISO 8601 with their offset and UUIDs as text, as PostgreSQL reads them."""
     return orjson.dumps(rows, default=_json_default).decode()
 
 
@@ -56,14 +60,13 @@ def insert_rows(
             update_fields=list(update) or None,
         )
         return [tuple(getattr(i, _attname(model, name)) for name in returning) for i in instances] if returning else []
-    meta = model._meta
 
     def column(name: str) -> str:
-        return connection.ops.quote_name(meta.get_field(name).column)
+        return _column(model, name)
 
     names = ", ".join(column(c) for c in columns)
     values = ", ".join(_value(model, i, c) for i, c in enumerate(columns))
-    table = connection.ops.quote_name(meta.db_table)
+    table = connection.ops.quote_name(model._meta.db_table)
     sql = f"INSERT INTO {table} ({names}) SELECT {values} FROM jsonb_array_elements(%s::jsonb) AS r"  # noqa: S608
     if conflict:
         target = ", ".join(column(c) for c in conflict)
@@ -72,7 +75,7 @@ def insert_rows(
     if returning:
         sql += " RETURNING " + ", ".join(column(c) for c in returning)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_payload(rows)])
+        cursor.execute(sql, [json_payload(rows)])
         return cursor.fetchall() if returning else []
 
 
@@ -91,17 +94,17 @@ def update_rows(
             values = {_attname(model, c): v for c, v in zip(columns, row[len(keys) :], strict=True)}
             updated += model.objects.filter(**found).update(**values)
         return updated
-    meta = model._meta
-    quote = connection.ops.quote_name
-
-    where = " AND ".join(f"t.{quote(meta.get_field(k).column)} = {_value(model, i, k)}" for i, k in enumerate(keys))
-    sets = ", ".join(
-        f"{quote(meta.get_field(c).column)} = {_value(model, i, c)}" for i, c in enumerate(columns, start=len(keys))
-    )
-    sql = f"UPDATE {quote(meta.db_table)} AS t SET {sets} FROM jsonb_array_elements(%s::jsonb) AS r WHERE {where}"  # noqa: S608
+    where = " AND ".join(f"t.{_column(model, k)} = {_value(model, i, k)}" for i, k in enumerate(keys))
+    sets = ", ".join(f"{_column(model, c)} = {_value(model, i, c)}" for i, c in enumerate(columns, start=len(keys)))
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"UPDATE {table} AS t SET {sets} FROM jsonb_array_elements(%s::jsonb) AS r WHERE {where}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_payload(rows)])
+        cursor.execute(sql, [json_payload(rows)])
         return cursor.rowcount
+
+
+def _column(model: type[Model], name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
 def _value(model: type[Model], i: int, name: str) -> str:

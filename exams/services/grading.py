@@ -30,7 +30,7 @@ from django.utils import timezone
 from exams import mastery, report, review, scoring, snapshot
 from exams.contents import version_contents
 from exams.models import Attempt, AttemptItem, AttemptResult, MasteryRow, Mistake, Regrade, ResultRow, SeenQuestion
-from mlaexam.db import insert_rows, update_rows
+from mlaexam.db import insert_rows, json_payload, update_rows
 from mlaexam.errors import Conflict
 from questions.models import Exam, Question, QuestionVersion
 from questions.services import question_version_record
@@ -169,6 +169,8 @@ def _result_values(attempt: Attempt, items: list[GradedItem], graded_at: datetim
 
 RESULT_ROW_COLUMNS = ("attempt", "learner", "exam", "mode", "graded_at", "dimension", "key", "label", "correct",
                       "total")  # fmt: skip
+# Where (learner, exam, dimension, key) sit in a score-report row tuple.
+_SECTION_KEY = tuple(RESULT_ROW_COLUMNS.index(c) for c in ("learner", "exam", "dimension", "key"))
 MISTAKE_COLUMNS = ("attempt", "learner", "exam", "position", "question", "chosen", "expected", "chosen_text",
                    "expected_text", "graded_at")  # fmt: skip
 
@@ -226,7 +228,7 @@ def _seen_states(wanted: dict[int, set[int]]) -> list[tuple]:
         return list(SeenQuestion.objects.filter(pairs).values_list(*fields))
     # The pairs go as one JSON parameter: psycopg adapts Python lists for array parameters in Python,
     # which for a batch's 3,000 pairs cost more than the join itself.
-    pairs = orjson.dumps([(learner, question) for learner, qs in wanted.items() for question in qs]).decode()
+    pairs = json_payload([(learner, question) for learner, qs in wanted.items() for question in qs])
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -328,7 +330,10 @@ def _recent_rows(keys: list[tuple]) -> list[tuple]:
         cursor.execute(
             f"""
             SELECT k.learner_id, k.exam_id, k.dimension, k.key, r.label, r.correct, r.total
-            FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) AS k(learner_id, exam_id, dimension, key)
+            FROM (
+                SELECT (w->>0)::bigint AS learner_id, (w->>1)::bigint AS exam_id, w->>2 AS dimension, w->>3 AS key
+                FROM jsonb_array_elements(%s::jsonb) AS w
+            ) k
             CROSS JOIN LATERAL (
                 SELECT label, correct, total FROM {ResultRow._meta.db_table} r
                 WHERE r.learner_id = k.learner_id AND r.exam_id = k.exam_id
@@ -337,7 +342,7 @@ def _recent_rows(keys: list[tuple]) -> list[tuple]:
                 LIMIT %s
             ) r
             """,  # noqa: S608 - the table name is ours; every value is a parameter
-            [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], [k[3] for k in keys], mastery.WINDOW],
+            [json_payload(keys), mastery.WINDOW],
         )
         return cursor.fetchall()
 
@@ -372,7 +377,7 @@ def _grade(attempts: list[Attempt]) -> None:
     mastery_refresh(
         learner_exams={(a.learner_id, a.exam_id) for a in attempts},
         now=now,
-        keys={(r[1], r[2], r[5], r[6]) for r in rows},  # RESULT_ROW_COLUMNS: learner, exam, dimension, key
+        keys={tuple(r[i] for i in _SECTION_KEY) for r in rows},
     )
     Attempt.objects.filter(pk__in=[a.pk for a in attempts]).update(
         status=Attempt.Status.GRADED, graded_at=now, updated_at=now

@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.services import profile_get
 from exams import scoring, snapshot
 from exams.answers import AnswerError, validate_answer
-from exams.catalogue import PLACEMENT, Entry, exam_catalogue, pillars_and_services, placed
+from exams.catalogue import PLACEMENT, Entry, exam_catalogue, item_tags, pillars_and_services, placed
 from exams.contents import version_content, version_contents
 from exams.mastery import weakest
 from exams.models import Attempt, AttemptItem, SeenQuestion
@@ -123,15 +123,7 @@ def _served_from_db(question_ids: list[int], exam: Exam) -> dict[int, tuple[Ques
     ):
         qid, uid, stage, difficulty = row[:4]
         number, domain_name, code, title = placed(exam, row[4:])
-        tags = {
-            "uid": uid,
-            "domain_name": domain_name,
-            "task_title": title,
-            "pillars": sorted(pillars[qid]),
-            "stage": stage,
-            "services": sorted(aws[qid]),
-            "difficulty": difficulty,
-        }
+        tags = item_tags(uid, domain_name, title, pillars[qid], stage, aws[qid], difficulty)
         served[qid] = (versions[qid], tags, number, code)
     return served
 
