@@ -36,10 +36,12 @@ def test_an_unchanged_bank_is_read_once_then_checked_with_one_query(bank):
 
 def test_a_question_retired_behind_the_models_back_is_not_served_next_time(bank, learner):
     _, client = learner
-    assert "q-2-0" in served_uids(start(client))
+    # Domain 2 only: all 19 of its questions fit in one practice set, so q-2-0 is always served
+    # (a full form would draw 17 of the 19 at random).
+    assert "q-2-0" in served_uids(start(client, domain=[2]))
     # A queryset update: no save(), no signal; the fingerprint still sees the new row version.
     Question.objects.filter(uid="q-2-0").update(status="retired")
-    assert "q-2-0" not in served_uids(start(client))
+    assert "q-2-0" not in served_uids(start(client, domain=[2]))
 
 
 def test_a_newly_published_question_is_served_next_time(bank, learner):
