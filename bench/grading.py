@@ -1,10 +1,12 @@
 """Grading throughput: N submitted 65-question attempts drained by real Celery workers on Redis.
 
-    .venv/bin/python bench/grading.py [--attempts 1000] [--concurrency 1 2]
+    .venv/bin/python bench/grading.py [--attempts 1000] [--concurrency 1 2] [--publish submit|each]
 
 For each concurrency (pool processes of one worker), the benchmark starts a worker on a queue of
-its own, waits until it is ready, publishes one grade task per attempt, and times from the first
-publish to the last attempt graded (polling PostgreSQL). Target (grading issue): 200 attempts/s for
+its own, waits until it is ready, enqueues each attempt as its submission does
+(``exams.services.enqueue_grading``: a message only when no grading task is waiting; ``--publish
+each`` publishes one message per attempt, as before), and times from the first publish to the last
+attempt graded (polling PostgreSQL). Target (grading issue): 200 attempts/s for
 one worker. Redis database 14 is used and flushed.
 """
 
@@ -23,7 +25,11 @@ from common import BENCH_DATABASE_URL, RESULTS, ROOT, report, setup_django, vacu
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
 
 
-def make_submitted(n: int) -> list[str]:
+COLUMNS = ["concurrency", "batch", "attempts", "messages", "seconds", "attempts_per_s", "scaling", "publish_s",
+           "target_per_s"]  # fmt: skip
+
+
+def make_submitted(n: int, learners: int = 20) -> list[str]:
     from django.contrib.auth.models import User
     from django.utils import timezone
 
@@ -32,11 +38,11 @@ def make_submitted(n: int) -> list[str]:
     from questions.models import Exam
 
     exam = Exam.objects.get(code="MLA-C01")
-    learners = [User.objects.get_or_create(username=f"bench-grader-{i}")[0] for i in range(20)]
-    Attempt.objects.filter(learner__in=learners).delete()
+    people = [User.objects.get_or_create(username=f"bench-grader-{i}")[0] for i in range(learners)]
+    Attempt.objects.filter(learner__username__startswith="bench-grader-").delete()
     ids = []
     for k in range(n):
-        attempt, items = services.attempt_start(learner=learners[k % 20], exam=exam, mode="full")
+        attempt, items = services.attempt_start(learner=people[k % learners], exam=exam, mode="full")
         for item in items:
             if (item.position + k) % 3:  # two in three right
                 item.answer = snapshot.key(item.version.content, item.layout)
@@ -46,7 +52,9 @@ def make_submitted(n: int) -> list[str]:
     return ids
 
 
-def drain(ids: list[str], concurrency: int, pool: str) -> dict:
+def drain(ids: list[str], concurrency: int, pool: str, publish: str) -> dict:
+    from django.conf import settings
+
     from exams.models import Attempt, AttemptResult, ResultRow
     from exams.tasks import grade_attempt
 
@@ -73,9 +81,18 @@ def drain(ids: list[str], concurrency: int, pool: str) -> dict:
         spy = subprocess.Popen([str(ROOT / ".venv/bin/py-spy"), "record", "-p", str(worker.pid), "-d", "8", "-f", "raw",
                                 "-o", os.environ["BENCH_PYSPY"], "-r", "100"], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)  # fmt: skip
+    from exams import services
+
+    app.conf.task_routes = {"exams.*": {"queue": queue}}  # as submissions route them, to this worker
+    app.amqp.flush_routes()
+    app.amqp.router = app.amqp.Router()
     start = time.perf_counter()
-    for attempt_id in ids:
-        grade_attempt.apply_async(args=[attempt_id], queue=queue)
+    if publish == "each":  # one message per attempt, as before messages were coalesced
+        for attempt_id in ids:
+            grade_attempt.apply_async(args=[attempt_id], queue=queue)
+        messages = len(ids)
+    else:  # what a submission does: publish unless a grading task is waiting already
+        messages = sum(services.enqueue_grading(attempt_id) for attempt_id in ids)
     published = time.perf_counter() - start
     while Attempt.objects.filter(pk__in=ids, status="graded").count() < len(ids):
         time.sleep(0.1)
@@ -87,10 +104,12 @@ def drain(ids: list[str], concurrency: int, pool: str) -> dict:
     return {
         "pool": pool,
         "concurrency": concurrency,
+        "batch": int(os.environ.get("EXAM_GRADE_BATCH") or settings.EXAM_GRADE_BATCH),
         "attempts": len(ids),
         "seconds": round(elapsed, 2),
         "attempts_per_s": round(len(ids) / elapsed, 1),
         "publish_s": round(published, 2),
+        "messages": messages,
         "target_per_s": 200 if concurrency == 1 else "",
     }
 
@@ -99,7 +118,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--attempts", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--learners", type=int, default=20, help="the attempts are spread over this many learners")
+    parser.add_argument("--batch", type=int, help="EXAM_GRADE_BATCH for the workers (default: the setting's)")
     parser.add_argument("--pool", default="prefork", choices=["prefork", "solo"])
+    parser.add_argument(
+        "--publish", default="submit", choices=["submit", "each"],
+        help="submit: enqueue as a submission does (coalesced); each: one message per attempt",
+    )  # fmt: skip
     args = parser.parse_args()
     os.environ["CELERY_BROKER_URL"] = BROKER
     setup_django(broker_url=BROKER)
@@ -110,8 +135,10 @@ def main() -> None:
 
     seed_bank(1000)
     print(f"creating {args.attempts} submitted 65-question attempts ...", flush=True)
-    ids = make_submitted(args.attempts)
-    rows = [drain(ids, c, args.pool) for c in args.concurrency]
+    ids = make_submitted(args.attempts, args.learners)
+    if args.batch:
+        os.environ["EXAM_GRADE_BATCH"] = str(args.batch)
+    rows = [drain(ids, c, args.pool, args.publish) for c in args.concurrency]
     if len(rows) > 1:
         base = rows[0]["attempts_per_s"]
         for row in rows:
@@ -119,7 +146,7 @@ def main() -> None:
     report(
         "grading",
         rows,
-        ["concurrency", "attempts", "seconds", "attempts_per_s", "scaling", "publish_s", "target_per_s"],
+        COLUMNS,
     )
 
 

@@ -40,10 +40,15 @@ class ServerConfig:
     worker_class: str = "sync"  # "gthread" when threads > 1
     conn_max_age: int = 60
     preload: bool = False
+    worker_nice: int = 0  # the Celery worker's niceness: >0 yields the CPU to the web processes
 
     def label(self) -> str:
         kind = f"{self.worker_class} {self.workers}w" + (f"x{self.threads}t" if self.threads > 1 else "")
-        return f"{kind}, CONN_MAX_AGE={self.conn_max_age}" + (", preload" if self.preload else "")
+        return (
+            f"{kind}, CONN_MAX_AGE={self.conn_max_age}"
+            + (", preload" if self.preload else "")
+            + (f", Celery worker at nice {self.worker_nice}" if self.worker_nice else "")
+        )
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -56,6 +61,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--threads", type=int, default=default.threads, help="threads per worker (gthread)")
     parser.add_argument("--conn-max-age", type=int, default=default.conn_max_age, help="CONN_MAX_AGE seconds")
     parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
+    parser.add_argument(
+        "--worker-nice", type=int, default=default.worker_nice, help="run the Celery worker under nice -n N"
+    )
 
 
 def config_from(args) -> ServerConfig:
@@ -65,6 +73,7 @@ def config_from(args) -> ServerConfig:
         worker_class="gthread" if args.threads > 1 else "sync",
         conn_max_age=args.conn_max_age,
         preload=args.preload,
+        worker_nice=args.worker_nice,
     )
 
 
@@ -156,7 +165,7 @@ def serving(config: ServerConfig, *, name: str = "load") -> Iterator[str]:
         "--workers", str(config.workers), "--worker-class", config.worker_class, "--threads", str(config.threads),
         "--backlog", "2048", "--timeout", "120", "--graceful-timeout", "10", "--log-level", "warning",
     ] + (["--preload"] if config.preload else [])  # fmt: skip
-    celery = [
+    celery = (["nice", "-n", str(config.worker_nice)] if config.worker_nice else []) + [
         sys.executable, "-m", "celery", "-A", "mlaexam", "worker", "--pool=prefork", "--concurrency=1",
         "--loglevel=warning", "--without-heartbeat", "--without-gossip", "--without-mingle",
     ]  # fmt: skip

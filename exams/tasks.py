@@ -7,16 +7,18 @@ Only transient database errors are retried, with exponential backoff and a cap.
 """
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError
 
-from exams import services
+from exams import grading_queue, services
 from questions.models import Question
 
 TRANSIENT = (OperationalError, InterfaceError)
 
 
 @shared_task(
+    bind=True,
     name="exams.grade_attempt",
     ignore_result=True,  # the result is in PostgreSQL; nobody waits on the task
     acks_late=True,
@@ -27,8 +29,16 @@ TRANSIENT = (OperationalError, InterfaceError)
     retry_jitter=True,
     max_retries=6,
 )
-def grade_attempt(attempt_id: str) -> int:
-    """Grade a submitted attempt; a second delivery finds the result and stops."""
+def grade_attempt(self, attempt_id: str, waiting_key: str = "") -> int:
+    """Grade a submitted attempt, then every other attempt waiting (on a worker; in-process, each
+    submission grades its own). A second delivery finds the result and grades only what waits."""
+    grading_queue.release(waiting_key)  # from here on, a new submission publishes again
+    if not self.request.is_eager:
+        # Everything waiting, this attempt among them, oldest first; an attempt that cannot be graded
+        # is passed over (and fails below if it is this task's), so it holds no other back.
+        _, more = services.attempts_grade_waiting(seconds=settings.EXAM_GRADE_DRAIN_SECONDS)
+        if more:  # the time is up: hand the rest to a fresh task (under the time limit, and fair)
+            services.enqueue_grading(attempt_id)
     return services.attempt_grade_score(attempt_id=attempt_id)
 
 

@@ -209,6 +209,12 @@ SPECTACULAR_SETTINGS = {
 EXAM_SAVE_GRACE_SECONDS = env.int("EXAM_SAVE_GRACE_SECONDS", default=5)
 # A grading task grades its attempt together with up to this many - 1 others waiting (exams.services.grading).
 EXAM_GRADE_BATCH = env.int("EXAM_GRADE_BATCH", default=50)
+# A grading task on a worker then grades every other attempt waiting, for up to this many seconds
+# before it hands the rest to a fresh task (below the task time limit).
+EXAM_GRADE_DRAIN_SECONDS = env.float("EXAM_GRADE_DRAIN_SECONDS", default=20.0)
+# While a grading task waits in the queue, submissions publish no other (exams.grading_queue); the
+# marker that says so lapses after this many seconds in case its message is lost. 0 turns it off.
+EXAM_GRADE_COALESCE_SECONDS = env.int("EXAM_GRADE_COALESCE_SECONDS", default=30)
 # A timed practice set allows this much time per question (before any accommodation).
 PRACTICE_SECONDS_PER_QUESTION = env.int("PRACTICE_SECONDS_PER_QUESTION", default=120)
 

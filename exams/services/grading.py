@@ -2,16 +2,18 @@
 
 Grading is batched opportunistically: the task for one attempt takes the row lock of its attempt
 and of up to ``GRADE_BATCH - 1`` other submitted attempts nobody else holds (``SKIP LOCKED``), and
-grades them all in one transaction with a fixed number of queries. The other attempts' own tasks
-then find them graded and stop. So each message still means "make sure this attempt is graded",
-redelivery stays harmless, and a busy queue drains at a fraction of the cost per attempt. A batch
-that fails for a reason other than a transient database error is retried with its first attempt
-alone, so one bad attempt cannot hold the others back.
+grades them all in one transaction with a fixed number of queries. On a worker the task then
+grades every other waiting attempt, batch after batch (``attempts_grade_waiting``), so submissions
+made while it waits in the queue publish no message of their own (exams.grading_queue); a message
+still means "make sure this attempt is graded", and redelivery stays harmless. A batch that fails
+for a reason other than a transient database error is retried with its first attempt alone, so one
+bad attempt cannot hold the others back; one that fails alone is left to the sweep.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -427,9 +429,15 @@ def attempt_grade(*, attempt_id: object, batch: int | None = None) -> AttemptRes
     done = AttemptResult.objects.filter(attempt_id=attempt_id).first()
     if done is not None:
         return done  # graded already (in another task's batch, or this is a redelivery): one query
-    batch = batch or settings.EXAM_GRADE_BATCH
+    _grade_attempt(attempt_id, batch or settings.EXAM_GRADE_BATCH, frozenset())
+    return AttemptResult.objects.get(attempt_id=attempt_id)
+
+
+def _grade_attempt(attempt_id: object, batch: int, skip: frozenset) -> int:
+    """Grade the attempt in a batch (none of ``skip``); if the batch fails for a reason other than
+    the database, the attempt alone. Returns how many attempts were graded."""
     try:
-        _grade_with(attempt_id, batch)
+        return _grade_with(attempt_id, batch, skip)
     except (Conflict, Attempt.DoesNotExist):
         raise
     except DatabaseError:
@@ -438,15 +446,14 @@ def attempt_grade(*, attempt_id: object, batch: int | None = None) -> AttemptRes
         if batch == 1:
             raise
         logger.exception("batch grading failed; grading attempt %s alone", attempt_id)
-        _grade_with(attempt_id, 1)
-    return AttemptResult.objects.get(attempt_id=attempt_id)
+        return _grade_with(attempt_id, 1, skip)
 
 
 @transaction.atomic
-def _grade_with(attempt_id: object, batch: int) -> None:
+def _grade_with(attempt_id: object, batch: int, skip: frozenset = frozenset()) -> int:
     first = Attempt.objects.select_for_update(of=("self",)).select_related("exam").get(pk=attempt_id)
     if first.status == Attempt.Status.GRADED:
-        return
+        return 0
     if first.status == Attempt.Status.IN_PROGRESS:
         raise Conflict("An attempt in progress cannot be graded; submit it first.", code="not_submitted")
     _relaxed_commit()
@@ -456,10 +463,45 @@ def _grade_with(attempt_id: object, batch: int) -> None:
             Attempt.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("exam")
             .filter(status__in=GRADABLE)
-            .exclude(pk=first.pk)
+            .exclude(pk__in=[first.pk, *skip])
             .order_by("submitted_at")[: batch - 1]
         )
     _grade([first, *others])
+    return 1 + len(others)
+
+
+def attempts_grade_waiting(*, seconds: float, batch: int | None = None) -> tuple[int, bool]:
+    """Grade the submitted attempts waiting, oldest first, a batch per transaction, until none is left
+    or ``seconds`` have passed. Returns (attempts graded, whether any are left).
+
+    Attempts another worker is grading are passed over (their rows are locked). An attempt that
+    cannot be graded even alone (a bug, bad data) is logged and left to the sweep, so it cannot hold
+    the others back."""
+    deadline = time.monotonic() + seconds
+    batch = batch or settings.EXAM_GRADE_BATCH
+    failed: set = set()
+    graded = 0
+    while True:
+        with transaction.atomic():  # a glance: the lock only passes over attempts being graded
+            oldest = (
+                Attempt.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(status__in=GRADABLE)
+                .exclude(pk__in=failed)
+                .order_by("submitted_at")
+                .values_list("pk", flat=True)
+                .first()
+            )
+        if oldest is None:
+            return graded, False
+        if time.monotonic() >= deadline:
+            return graded, True
+        try:
+            graded += _grade_attempt(oldest, batch, frozenset(failed))
+        except (DatabaseError, Attempt.DoesNotExist):
+            raise  # transient or not, the task decides whether to retry
+        except Exception:
+            logger.exception("attempt %s cannot be graded; left to the sweep", oldest)
+            failed.add(oldest)
 
 
 def attempts_requeue_ungraded(*, older_than: timedelta = timedelta(minutes=1)) -> int:

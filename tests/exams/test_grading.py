@@ -135,7 +135,7 @@ def test_a_broker_outage_at_submit_keeps_the_submission_and_the_sweep_grades_it(
         attempt = client.post("/api/attempts/", {"exam": "MLA-C01", "mode": "full"}, format="json").json()
         answer_all(client, attempt["id"])
         with (
-            mock.patch.object(grade_attempt, "delay", side_effect=BrokerDown("Redis is down")),
+            mock.patch.object(grade_attempt, "apply_async", side_effect=BrokerDown("Redis is down")),
             django_capture_on_commit_callbacks(execute=True),
         ):
             response = client.post(f"/api/attempts/{attempt['id']}/submit/")

@@ -295,7 +295,9 @@ def test_a_submit_racing_the_deadline_sweep_ends_expired_at_the_deadline_and_gra
             assert response.status_code == 200, response.content
             assert response.json()["status"] == "expired"
             assert when(response.json()["submitted_at"]) == final.submitted_at
-    assert queued(worker_queue) == len(attempts)  # each attempt handed to grading once, whoever closed it
+    # Whoever closed them, the attempts were handed to grading together: the first close published
+    # a message, the others found it waiting (exams.grading_queue). Graded once each, below.
+    assert queued(worker_queue) == 1
     start_worker()
     ids = [a["id"] for a in attempts]
     wait_until(

@@ -53,6 +53,23 @@ def test_a_worker_grades_a_submitted_attempt_end_to_end(catalog, start_worker):
     assert (result.json()["scaled_score"], result.json()["passed"]) == (1000, True)
 
 
+def test_submissions_waiting_for_a_worker_share_one_message_and_are_all_graded(catalog, start_worker):
+    make_bank({1: 20, 2: 19, 3: 16, 4: 18})
+    user, _ = make_learner("burst")
+    ids = submitted_attempts(user, 30, count=10)  # each submission commits, then enqueues
+    worker = start_worker()
+    wait_until(lambda: graded(ids) == len(ids), timeout=60, what="every attempt to be graded")
+    received = sum(
+        "Task exams.grade_attempt[" in line and line.endswith("] received")
+        for line in worker.log.read_text().splitlines()
+    )
+    assert received == 1, worker.log.read_text()  # the first submission's message; 29 saw it waiting
+    assert AttemptResult.objects.filter(attempt_id__in=ids).count() == len(ids)
+    # The task cleared the marker as it started: the next submission publishes a message of its own.
+    later = submitted_attempts(user, 1, count=10)
+    wait_until(lambda: graded(later) == 1, timeout=60, what="a later submission to be graded")
+
+
 def test_a_worker_killed_mid_batch_grades_every_attempt_exactly_once(catalog, start_worker):
     make_bank({1: 20, 2: 19, 3: 16, 4: 18})
     user, _ = make_learner("batch")
