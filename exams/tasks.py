@@ -37,8 +37,9 @@ def grade_attempt(self, attempt_id: str, waiting_key: str = "") -> int:
         # Everything waiting, this attempt among them, oldest first; an attempt that cannot be graded
         # is passed over (and fails below if it is this task's), so it holds no other back.
         _, more = services.attempts_grade_waiting(seconds=settings.EXAM_GRADE_DRAIN_SECONDS)
-        if more:  # the time is up: hand the rest to a fresh task (under the time limit, and fair)
-            services.enqueue_grading(attempt_id)
+        if more:  # the time is up: hand the rest to a fresh task (under the time limit), on this queue
+            queue = (self.request.delivery_info or {}).get("routing_key")
+            services.enqueue_grading(attempt_id, queue=queue)
     return services.attempt_grade_score(attempt_id=attempt_id)
 
 

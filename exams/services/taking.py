@@ -429,20 +429,23 @@ def item_lock(*, attempt_id: object, learner: AbstractBaseUser, position: int) -
     return attempt, item
 
 
-def enqueue_grading(attempt_id: object) -> bool:
+def enqueue_grading(attempt_id: object, *, queue: str | None = None) -> bool:
     """Hand the attempt to a worker, unless a grading task is waiting in the queue already: that task
     grades every waiting attempt, this one included (exams.grading_queue). Returns whether a message
-    was published. A broker outage must not lose a submission: the submission is already committed,
-    and the periodic sweep re-enqueues anything left ungraded."""
+    was published. ``queue``: where to publish (a grading task handing on its rest names its own);
+    by default, where the routing configuration sends the task. A broker outage must not lose a
+    submission: the submission is already committed, and the periodic sweep re-enqueues anything
+    left ungraded."""
     from exams import grading_queue
     from exams.tasks import grade_attempt
 
     key = None
     try:
-        key = grading_queue.claim(grading_queue.queue_of(grade_attempt))
+        key = grading_queue.claim(queue or grading_queue.queue_of(grade_attempt))
         if key is None:
             return False
-        grade_attempt.apply_async(args=[str(attempt_id)], kwargs={"waiting_key": key} if key else None)
+        options = {"queue": queue} if queue else {}
+        grade_attempt.apply_async(args=[str(attempt_id)], kwargs={"waiting_key": key} if key else None, **options)
         return True
     except Exception:
         logger.warning("could not enqueue grading of attempt %s; the sweep will retry", attempt_id, exc_info=True)

@@ -70,6 +70,17 @@ def test_submissions_waiting_for_a_worker_share_one_message_and_are_all_graded(c
     wait_until(lambda: graded(later) == 1, timeout=60, what="a later submission to be graded")
 
 
+def test_a_grading_task_out_of_time_hands_the_rest_to_a_fresh_task_on_its_own_queue(catalog, start_worker):
+    make_bank({1: 20, 2: 19, 3: 16, 4: 18})
+    user, _ = make_learner("handoff")
+    ids = submitted_attempts(user, 30, count=10)
+    # One attempt per transaction and a 0.2 s budget: the drain runs out of time many times over.
+    worker = start_worker(env={"EXAM_GRADE_BATCH": "1", "EXAM_GRADE_DRAIN_SECONDS": "0.2"})
+    wait_until(lambda: graded(ids) == len(ids), timeout=90, what=f"every attempt to be graded ({worker.log})")
+    received = sum(line.endswith("] received") for line in worker.log.read_text().splitlines())
+    assert received > 1  # the first task handed on the rest, to this worker's queue (not the default one)
+
+
 def test_a_worker_killed_mid_batch_grades_every_attempt_exactly_once(catalog, start_worker):
     make_bank({1: 20, 2: 19, 3: 16, 4: 18})
     user, _ = make_learner("batch")
