@@ -449,8 +449,19 @@ def _grade_attempt(attempt_id: object, batch: int, skip: frozenset) -> int:
         return _grade_with(attempt_id, 1, skip)
 
 
+def _waiting(excluding: list | set | frozenset):
+    """Submitted attempts waiting to be graded, oldest first, locked (for the caller's transaction),
+    passing over those another transaction holds - another worker is grading them."""
+    return (
+        Attempt.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(status__in=GRADABLE)
+        .exclude(pk__in=excluding)
+        .order_by("submitted_at")
+    )
+
+
 @transaction.atomic
-def _grade_with(attempt_id: object, batch: int, skip: frozenset = frozenset()) -> int:
+def _grade_with(attempt_id: object, batch: int, skip: frozenset) -> int:
     first = Attempt.objects.select_for_update(of=("self",)).select_related("exam").get(pk=attempt_id)
     if first.status == Attempt.Status.GRADED:
         return 0
@@ -459,13 +470,7 @@ def _grade_with(attempt_id: object, batch: int, skip: frozenset = frozenset()) -
     _relaxed_commit()
     others = []
     if batch > 1:
-        others = list(
-            Attempt.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("exam")
-            .filter(status__in=GRADABLE)
-            .exclude(pk__in=[first.pk, *skip])
-            .order_by("submitted_at")[: batch - 1]
-        )
+        others = list(_waiting([first.pk, *skip]).select_related("exam")[: batch - 1])
     _grade([first, *others])
     return 1 + len(others)
 
@@ -483,14 +488,7 @@ def attempts_grade_waiting(*, seconds: float, batch: int | None = None) -> tuple
     graded = 0
     while True:
         with transaction.atomic():  # a glance: the lock only passes over attempts being graded
-            oldest = (
-                Attempt.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(status__in=GRADABLE)
-                .exclude(pk__in=failed)
-                .order_by("submitted_at")
-                .values_list("pk", flat=True)
-                .first()
-            )
+            oldest = _waiting(failed).values_list("pk", flat=True).first()
         if oldest is None:
             return graded, False
         if time.monotonic() >= deadline:
