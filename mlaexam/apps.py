@@ -11,7 +11,7 @@ class MlaexamConfig(AppConfig):
     verbose_name = "mlaexam"
 
     def ready(self) -> None:
-        from mlaexam import audit
+        from mlaexam import audit, checks  # noqa: F401 - checks register themselves
 
         audit.register()
         # One line per embedded default in use, so a newcomer knows what runs where.

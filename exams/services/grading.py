@@ -221,60 +221,92 @@ def _sections_memo() -> Callable[[report.Marked], tuple]:
 
 
 def _seen_states(wanted: dict[int, set[int]]) -> list[tuple]:
-    """(learner, question, misses, streak, last_correct, due_at) of the wanted pairs that have a row."""
+    """(learner, question, misses, streak, last_correct, due_at) of the wanted pairs that have a row
+    (the ORM path: SQLite, for ``make run``)."""
     fields = ("learner_id", "question_id", "misses", "streak", "last_correct", "due_at")
-    if connection.vendor != "postgresql":
-        pairs = Q()
-        for learner, questions in wanted.items():
-            pairs |= Q(learner_id=learner, question_id__in=questions)
-        return list(SeenQuestion.objects.filter(pairs).values_list(*fields))
-    # The pairs go as one JSON parameter: psycopg adapts Python lists for array parameters in Python,
-    # which for a batch's 3,000 pairs cost more than the join itself.
-    pairs = json_payload([(learner, question) for learner, qs in wanted.items() for question in qs])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT {", ".join("s." + f for f in fields)}
-            FROM jsonb_array_elements(%s::jsonb) AS w
-            JOIN {SeenQuestion._meta.db_table} s
-              ON s.learner_id = (w->>0)::bigint AND s.question_id = (w->>1)::bigint
-            """,  # noqa: S608 - names are ours; the values are parameters
-            [pairs],
-        )
-        return cursor.fetchall()
+    pairs = Q()
+    for learner, questions in wanted.items():
+        pairs |= Q(learner_id=learner, question_id__in=questions)
+    return list(SeenQuestion.objects.filter(pairs).values_list(*fields))
+
+
+REVIEW_COLUMNS = ("learner", "question", "last_seen_at", "misses", "streak", "last_correct", "due_at")
+
+
+def _review_merge_sql() -> str:
+    """One MERGE that moves each stored (learner, question) review state along by a run of answers.
+
+    Each payload row is the state the run leads to from no history (exams.review.after_run_fresh):
+    it is inserted as it is where no row exists (older data; seen now), and otherwise combined with
+    the stored row as exams.review.combine does, in SQL, so grading never reads the stored states.
+    A row the run leaves as it is (a retired question answered right again) is not written.
+    MERGE (PostgreSQL 15, checked at migrate by mlaexam.checks) rather than INSERT … ON CONFLICT:
+    a join instead of a speculative insert per row, about a fifth less time for this statement."""
+    table = connection.ops.quote_name(SeenQuestion._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(SeenQuestion._meta.get_field(c).column) for c in REVIEW_COLUMNS)
+    days = ", ".join(str(interval.days) for interval in review.INTERVALS)
+    streak = f"LEAST(t.streak + e.streak, {review.RETIRED})"
+    return f"""
+        MERGE INTO {table} AS t
+        USING (
+            SELECT (r->>0)::bigint AS learner_id, (r->>1)::bigint AS question_id, (r->>2)::smallint AS misses,
+                   (r->>3)::smallint AS streak, (r->>4)::boolean AS last_correct, (r->>5)::timestamptz AS due_at
+            FROM jsonb_array_elements(%(rows)s::jsonb) AS r
+        ) AS e
+        ON t.learner_id = e.learner_id AND t.question_id = e.question_id
+        WHEN MATCHED AND NOT (e.misses = 0 AND t.streak = {review.RETIRED} AND t.last_correct AND t.due_at IS NULL)
+        THEN UPDATE SET
+            misses = t.misses + e.misses,
+            streak = CASE WHEN e.misses > 0 THEN e.streak ELSE {streak} END,
+            last_correct = e.last_correct,
+            due_at = CASE
+                WHEN e.misses > 0 THEN e.due_at
+                WHEN t.misses = 0 OR {streak} >= {review.RETIRED} THEN NULL
+                ELSE %(at)s::timestamptz + make_interval(days => (ARRAY[{days}])[{streak} + 1])
+            END
+        WHEN NOT MATCHED THEN INSERT ({columns})
+            VALUES (e.learner_id, e.question_id, %(at)s::timestamptz, e.misses, e.streak, e.last_correct, e.due_at)
+    """  # noqa: S608 - names are ours; every value is a parameter
 
 
 def _review_update(batch: list[tuple[Attempt, list[GradedItem]]], at: datetime) -> None:
-    """Move each (learner, question) along the spaced-review boxes (exams.review), in one upsert."""
+    """Move each (learner, question) along the spaced-review boxes (exams.review), in one statement."""
+    answers: dict[tuple[int, int], list[bool]] = defaultdict(list)
+    for attempt, items in sorted(batch, key=lambda pair: pair[0].submitted_at or at):
+        learner = attempt.learner_id
+        for item in items:
+            answers[(learner, item.question_id)].append(bool(item.is_correct))
+    review_answers_record(answers=answers, at=at)
+
+
+def review_answers_record(*, answers: dict[tuple[int, int], list[bool]], at: datetime) -> None:
+    """Record answers (right or wrong, oldest first, all graded at ``at``) to each (learner id,
+    question id) in its stored review state; a pair with no row gets one, seen at ``at``."""
+    fresh = {pair: review.after_run_fresh(review.run_of(run), at=at) for pair, run in answers.items() if run}
+    if not fresh:
+        return
+    if connection.vendor == "postgresql":
+        # Thousands of rows per batch: one statement from a JSON array, applied to the stored states
+        # in SQL (reading them first cost a round trip and a datetime decode per row).
+        payload = json_payload(
+            [(learner, question, s.misses, s.streak, s.last_correct, s.due_at)
+             for (learner, question), s in fresh.items()]
+        )  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(_review_merge_sql(), {"at": at, "rows": payload})
+        return
     wanted: dict[int, set[int]] = defaultdict(set)
-    for attempt, items in batch:
-        wanted[attempt.learner_id] |= {i.question_id for i in items}
-    states = {
+    for learner, question in fresh:
+        wanted[learner].add(question)
+    stored = {
         (learner, question): review.ReviewState(misses, streak, last_correct, due_at)
         for learner, question, misses, streak, last_correct, due_at in _seen_states(wanted)
     }
-    after: dict[tuple[int, int], review.ReviewState] = {}
-    for attempt, items in sorted(batch, key=lambda pair: pair[0].submitted_at or at):
-        for item in items:
-            pair = (attempt.learner_id, item.question_id)
-            before = after.get(pair) or states.get(pair) or review.ReviewState()
-            after[pair] = review.after_answer(before, correct=bool(item.is_correct), at=at)
-    # Thousands of rows per batch, each already recorded when its attempt started: one UPDATE from a
-    # JSON array (mlaexam.db.update_rows); a pair without a row (older data) is inserted, seen now.
-    columns = ("misses", "streak", "last_correct", "due_at")
-    changed = [
-        (learner, question, state.misses, state.streak, state.last_correct, state.due_at)
-        for (learner, question), state in after.items()
-    ]
-    if update_rows(SeenQuestion, ("learner", "question"), columns, changed) == len(changed):
-        return
-    insert_rows(
-        SeenQuestion,
-        ("learner", "question", "last_seen_at", *columns),
-        [(learner, question, at, *values) for learner, question, *values in changed],
-        conflict=("learner", "question"),
-        update=columns,
-    )
+    rows = []
+    for (learner, question), state in fresh.items():
+        s = review.combine(stored[(learner, question)], state, at=at) if (learner, question) in stored else state
+        rows.append((learner, question, at, s.misses, s.streak, s.last_correct, s.due_at))
+    insert_rows(SeenQuestion, REVIEW_COLUMNS, rows, conflict=("learner", "question"), update=REVIEW_COLUMNS[3:])
 
 
 def mastery_refresh(
