@@ -1,12 +1,14 @@
 """Where a grading batch's database time goes: every statement's total time, in-process.
 
-    .venv/bin/python bench/grading_statements.py [--attempts 300]
+    .venv/bin/python bench/grading_statements.py [--attempts 300] [--pipeline]
 
 Creates N submitted 65-question attempts on the bench database (as bench/grading.py does), then
-grades them in this process through ``exams.services.attempt_grade`` (batches of
-``EXAM_GRADE_BATCH``), timing each SQL statement with ``connection.execute_wrapper``. Prints the
-attempts per second and the statements by total time; no broker, no worker, so the figures are the
-grading code and PostgreSQL alone.
+grades them in this process as a worker's task does (``exams.services.attempts_grade_waiting``,
+batches of ``EXAM_GRADE_BATCH``), timing each SQL statement with ``connection.execute_wrapper``.
+Prints the attempts per second and the statements by total time; no broker, no worker, so the
+figures are the grading code and PostgreSQL alone. A batch's writes are pipelined in production
+(exams.services.grading.PIPELINE); here they are not, so that each statement's time is its own,
+unless ``--pipeline`` (then a pipelined statement shows only the time to send it).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from common import setup_django, vacuum_analyze
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--attempts", type=int, default=300)
+    parser.add_argument("--pipeline", action="store_true", help="pipeline the writes, as production does")
     args = parser.parse_args()
     setup_django()
     from django.db import connection
@@ -28,6 +31,9 @@ def main() -> None:
     from seed import seed_bank
 
     from exams import services
+    from exams.services import grading
+
+    grading.PIPELINE = args.pipeline
 
     seed_bank(1000)
     ids = make_submitted(args.attempts)
@@ -45,9 +51,9 @@ def main() -> None:
 
     start = time.perf_counter()
     with connection.execute_wrapper(timed):
-        for attempt_id in ids:
-            services.attempt_grade(attempt_id=attempt_id)
+        graded, _ = services.attempts_grade_waiting(seconds=3600)
     elapsed = time.perf_counter() - start
+    assert graded == len(ids), f"graded {graded} of {len(ids)}"
     total_sql = sum(s for _, s in stats.values())
     print(f"{len(ids)} attempts in {elapsed:.2f} s = {len(ids) / elapsed:.1f}/s; "
           f"SQL {1000 * total_sql / len(ids):.2f} ms per attempt")  # fmt: skip

@@ -10,10 +10,11 @@ import uuid
 from unittest import mock
 
 import pytest
+from django.db import IntegrityError
 from kombu.exceptions import OperationalError as BrokerDown
 
 from exams import grading_queue, services
-from exams.models import Attempt, AttemptItem, AttemptResult
+from exams.models import Attempt, AttemptItem, AttemptResult, MasteryRow, ResultRow, SeenQuestion
 from exams.tasks import grade_attempt
 from mlaexam.celery import app as celery_app
 from tests.exams.conftest import make_learner
@@ -139,3 +140,22 @@ def test_a_task_on_a_worker_grades_every_waiting_attempt(bank):
     score = grade_attempt(ids[2])  # as a worker runs it
     assert statuses(ids) == ["graded"] * 4
     assert score == AttemptResult.objects.get(attempt_id=ids[2]).scaled_score
+
+
+def test_a_write_that_fails_in_a_batch_rolls_the_whole_batch_back_as_a_database_error(bank):
+    """A batch's writes are pipelined (sent without waiting for each result): one that fails still
+    fails the batch as Django's database error, and nothing of the batch is kept."""
+    ids = submitted(3)
+    # Bad data: a result already stored for a submitted attempt makes the batch's result insert fail.
+    AttemptResult.objects.create(attempt_id=ids[1], correct=0, total=5, percent=0, scaled_score=100, passed=False)
+    review_before = sorted(SeenQuestion.objects.values_list("learner_id", "question_id", "misses", "last_correct"))
+    with pytest.raises(IntegrityError, match="exams_attemptresult"):
+        services.attempt_grade(attempt_id=ids[0], batch=3)
+    assert statuses(ids) == ["submitted"] * 3
+    assert not ResultRow.objects.filter(attempt_id__in=ids).exists()
+    assert not MasteryRow.objects.exists()
+    assert AttemptItem.objects.filter(attempt_id__in=ids, is_correct__isnull=False).count() == 0
+    assert sorted(SeenQuestion.objects.values_list("learner_id", "question_id", "misses", "last_correct")) == (
+        review_before
+    )
+    assert services.attempt_grade(attempt_id=ids[0], batch=1).total == 5  # alone, it grades

@@ -93,7 +93,7 @@ def test_grading_applies_answers_to_the_stored_states_as_the_rule_does(questions
 
 @pytest.mark.django_db
 def test_a_state_the_answers_leave_as_it_is_is_not_rewritten(questions):
-    """A retired question answered right again: its row is not rewritten (it keeps its place, ctid: no new tuple, no WAL)."""
+    """A retired question answered right again: its row is not rewritten (no new tuple, no WAL: same ctid)."""
     learner = User.objects.create(username="retired")
     retired, climbing = questions[0], questions[1]
     SeenQuestion.objects.create(learner=learner, question=retired, last_seen_at=T0, misses=1, streak=4,
