@@ -78,7 +78,7 @@ def drain(ids: list[str], concurrency: int, pool: str, publish: str) -> dict:
         pass
     spy = None
     if os.environ.get("BENCH_PYSPY"):
-        spy = subprocess.Popen([str(ROOT / ".venv/bin/py-spy"), "record", "-p", str(worker.pid), "-d", "8", "-f", "raw",
+        spy = subprocess.Popen([str(ROOT / ".venv/bin/py-spy"), "record", "--subprocesses", "-p", str(worker.pid), "-d", "8", "-f", "raw",
                                 "-o", os.environ["BENCH_PYSPY"], "-r", "100"], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)  # fmt: skip
     from exams import services
