@@ -23,7 +23,10 @@ its sign-ins cost ~0.5 s of CPU each, PBKDF2 at Django's 1,000,000 iterations) a
 ``--duration`` seconds. Targets (benchmarks issue): 500 concurrent learners with autosave p99 under
 100 ms and no errors; autosave at maximum throughput at least 50% of the ceiling.
 
-The load generator runs on the same machine as the servers, and takes CPU from them.
+The load generator runs on the same machine as the servers, and takes CPU from them. So each
+scenario also reports, from gunicorn's access log, the time its requests spent inside a gunicorn
+worker ("autosave (in worker)", "all (in worker)"): what the app itself costs, without the wait for
+a free worker and the generator's own delays.
 """
 
 from __future__ import annotations
@@ -126,6 +129,12 @@ def rows_for(scenario: str, users: int, data: dict) -> list[dict]:
             rows.append(row)
     everything = [s for group in groups.values() for s in group]
     rows.append({"scenario": scenario, "users": users, "endpoint": "all", **stats(everything, seconds)})
+    # The same window as gunicorn saw it: time inside a worker only (whole-second timestamps).
+    for endpoint, times in servers.server_times(RESULTS / "load-access.log", start, end).items():
+        if times:
+            row = stats([[endpoint, 0, ms, True] for ms in times], seconds)
+            rows.append({"scenario": scenario, "users": users, "endpoint": f"{endpoint} (in worker)", **row,
+                         "note": "gunicorn access log"})  # fmt: skip
     for endpoint in ("sign-in", "start", "start (set-up)"):
         if endpoint in ramp:  # the ramp's own figures: every sign-in, the first starts
             ramp_s = (window["ready_at"] or start) - min(s[1] for s in ramp[endpoint])

@@ -22,6 +22,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 
 from common import BENCH_DATABASE_URL, RESULTS, ROOT
@@ -160,10 +161,15 @@ def serving(config: ServerConfig, *, name: str = "load") -> Iterator[str]:
     port = free_port()
     RESULTS.mkdir(parents=True, exist_ok=True)
     web_log, worker_log = RESULTS / f"{name}-gunicorn.log", RESULTS / f"{name}-celery.log"
+    access_log = RESULTS / f"{name}-access.log"
+    access_log.unlink(missing_ok=True)
     gunicorn = [
         str(ROOT / ".venv/bin/gunicorn"), "mlaexam.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", str(config.workers), "--worker-class", config.worker_class, "--threads", str(config.threads),
         "--backlog", "2048", "--timeout", "120", "--graceful-timeout", "10", "--log-level", "warning",
+        # Each request's time inside a worker (from the parsed request to the response written), for
+        # server_times(): what the app costs, without the wait in the listen backlog or the load generator.
+        "--access-logfile", str(access_log), "--access-logformat", ACCESS_FORMAT,
     ] + (["--preload"] if config.preload else [])  # fmt: skip
     celery = (["nice", "-n", str(config.worker_nice)] if config.worker_nice else []) + [
         sys.executable, "-m", "celery", "-A", "mlaexam", "worker", "--pool=prefork", "--concurrency=1",
@@ -183,6 +189,30 @@ def serving(config: ServerConfig, *, name: str = "load") -> Iterator[str]:
     finally:
         for process in reversed(processes):
             stop(process)
+
+
+ACCESS_FORMAT = "%(t)s %(m)s %(U)s %(s)s %(D)s"  # time, method, path, status, microseconds in the worker
+
+
+def server_times(access_log: Path, start: float, end: float) -> dict[str, list[float]]:
+    """Milliseconds each request spent in a gunicorn worker, by endpoint ("autosave", "all"), for
+    requests that finished between ``start`` and ``end`` (epoch seconds; the log has whole seconds)."""
+    times: dict[str, list[float]] = {"autosave": [], "all": []}
+    if not access_log.exists():
+        return times
+    for line in access_log.read_text().splitlines():
+        try:
+            stamp, method, path, _, micros = line.rsplit(" ", 4)
+            at = datetime.strptime(stamp, "[%d/%b/%Y:%H:%M:%S %z]").timestamp()
+        except ValueError:
+            continue
+        if not start <= at <= end:
+            continue
+        ms = int(micros) / 1000
+        times["all"].append(ms)
+        if method == "PUT" and "/items/" in path:
+            times["autosave"].append(ms)
+    return times
 
 
 def load_average() -> str:
