@@ -78,9 +78,10 @@ def drain(ids: list[str], concurrency: int, pool: str, publish: str) -> dict:
         pass
     spy = None
     if os.environ.get("BENCH_PYSPY"):
-        spy = subprocess.Popen([str(ROOT / ".venv/bin/py-spy"), "record", "--subprocesses", "-p", str(worker.pid), "-d", "8", "-f", "raw",
-                                "-o", os.environ["BENCH_PYSPY"], "-r", "100"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)  # fmt: skip
+        # --subprocesses: the grading runs in the prefork pool's child, not in the process started here.
+        spy = subprocess.Popen([str(ROOT / ".venv/bin/py-spy"), "record", "--subprocesses", "-p", str(worker.pid),
+                                "-d", "8", "-f", "raw", "-o", os.environ["BENCH_PYSPY"], "-r", "100"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     from exams import services
 
     app.conf.task_routes = {"exams.*": {"queue": queue}}  # as submissions route them, to this worker
