@@ -35,11 +35,16 @@ READINESS_METHOD = (
 
 def learner_progress(*, learner: AbstractBaseUser, exam: Exam) -> dict:
     spec = scale_spec(exam)
+    # Plain values, not result and attempt instances: a learner with 200 attempts made this read
+    # decode 1,400 datetimes it never used and build 400 model instances (a third of the request).
     results = list(
         AttemptResult.objects.filter(attempt__learner=learner, attempt__exam=exam)
-        .select_related("attempt")
         .order_by("attempt__graded_at")
-    )
+        .values_list(
+            "attempt_id", "attempt__mode", "attempt__graded_at", "scaled_score", "passed", "percent", "correct",
+            "total", named=True,
+        )
+    )  # fmt: skip
     masteries = {(m.dimension, m.key): m for m in learner_mastery(learner=learner, exam=exam)}
     domains = list(exam.domains.prefetch_related("task_statements"))
 
@@ -54,7 +59,7 @@ def learner_progress(*, learner: AbstractBaseUser, exam: Exam) -> dict:
             "attempts": m.attempts if m else 0,
         }
 
-    full = [(r.correct, r.total) for r in reversed(results) if r.attempt.mode in FULL_LENGTH]
+    full = [(r.correct, r.total) for r in reversed(results) if r.attempt__mode in FULL_LENGTH]
     ready = readiness(full, spec, exam.question_count)
     task_rows = [m for (d, _), m in masteries.items() if d == "task" and m.total]
     pairs = list(
@@ -86,8 +91,8 @@ def learner_progress(*, learner: AbstractBaseUser, exam: Exam) -> dict:
         "attempts": [
             {
                 "id": r.attempt_id,
-                "mode": r.attempt.mode,
-                "graded_at": r.attempt.graded_at,
+                "mode": r.attempt__mode,
+                "graded_at": r.attempt__graded_at,
                 "scaled_score": r.scaled_score,
                 "passed": r.passed,
                 "percent": float(r.percent),
