@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 import random
 import secrets
+import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import orjson
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
@@ -354,6 +356,73 @@ def _ensure_open(attempt: Attempt, now: datetime) -> None:
         raise Conflict("Time is up: the deadline for this attempt has passed.", code="time_up")
 
 
+_SAVE_ATTEMPT_FIELDS = [
+    f
+    for f in Attempt._meta.concrete_fields
+    if f.attname in ("id", "learner_id", "status", "question_count", "deadline")
+]
+# Everything an item response or a save needs; tags and the domain/task copies are grading's.
+_SAVE_ITEM_FIELDS = [
+    f for f in AttemptItem._meta.concrete_fields if f.attname not in ("tags", "domain_number", "task_code")
+]
+_SAVE_COLUMNS = ", ".join(
+    [f"a.{f.column}" for f in _SAVE_ATTEMPT_FIELDS] + [f"i.{f.column}" for f in _SAVE_ITEM_FIELDS]
+)
+_SAVE_SQL = (
+    f"SELECT {_SAVE_COLUMNS} FROM {Attempt._meta.db_table} a"  # noqa: S608
+    f" JOIN {AttemptItem._meta.db_table} i ON i.attempt_id = a.id"
+    " WHERE a.id = %s AND a.learner_id = %s AND i.position = %s FOR UPDATE OF a, i"
+)
+_JSON_ITEM_FIELDS = {i for i, f in enumerate(_SAVE_ITEM_FIELDS) if f.get_internal_type() == "JSONField"}
+
+
+def _locked_attempt_item(
+    *, attempt_id: object, learner: AbstractBaseUser, position: int
+) -> tuple[Attempt, AttemptItem] | None:
+    """Autosave's hot path on PostgreSQL: the learner's attempt and its item at ``position``, both
+    under their row locks, in one query read raw (the ORM's compiling and model building were a third
+    of an autosave's CPU). Locking the item as well as the attempt makes PostgreSQL return the item as
+    a save that committed while this one waited for the lock left it, not as it was when the query
+    began. None when nothing matched (another learner's attempt, a malformed id, a position outside
+    the attempt) or off PostgreSQL: the caller takes the general path, which says which it was."""
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        pk = uuid.UUID(str(attempt_id))
+    except ValueError:
+        return None
+    if not 1 <= position <= 32767:  # a smallint column; a larger number cannot match
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_SAVE_SQL, [pk, learner.pk, position])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = len(_SAVE_ATTEMPT_FIELDS)
+    values = list(row[split:])
+    for i in _JSON_ITEM_FIELDS:
+        if values[i] is not None:
+            values[i] = orjson.loads(values[i])
+    attempt = Attempt.from_db(connection.alias, [f.attname for f in _SAVE_ATTEMPT_FIELDS], row[:split])
+    item = AttemptItem.from_db(connection.alias, [f.attname for f in _SAVE_ITEM_FIELDS], values)
+    return attempt, item
+
+
+def _item_update(item: AttemptItem) -> None:
+    """Write a save's four columns (raw on PostgreSQL: the ORM's update compiler cost as much as the
+    statement)."""
+    if connection.vendor != "postgresql":
+        item.save(update_fields=["answer", "flagged", "answered_at", "seconds_spent"])
+        return
+    answer = AttemptItem._meta.get_field("answer").get_db_prep_save(item.answer, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AttemptItem._meta.db_table} SET answer = %s, flagged = %s, answered_at = %s, "  # noqa: S608
+            "seconds_spent = %s WHERE id = %s",
+            [answer, item.flagged, item.answered_at, item.seconds_spent, item.pk],
+        )
+
+
 def _item(attempt: Attempt, position: int) -> AttemptItem:
     if not 1 <= position <= attempt.question_count:
         raise ApiError(
@@ -385,11 +454,16 @@ def answer_save(
 ) -> tuple[Attempt, AttemptItem]:
     """Autosave one answer (idempotent). Refused after the deadline (+grace), a submit or a lock."""
     now = timezone.now()
-    # The attempt's row lock first, then the item: read in one query, a concurrent save, lock or
-    # submit that committed while this one waited would leave the joined item row as it was before.
-    attempt = _locked_attempt(attempt_id=attempt_id, learner=learner)
-    _ensure_open(attempt, now)
-    item = _item(attempt, position)
+    # The attempt's row lock first, then the item's (one query on PostgreSQL, which locks them in that
+    # order, as every other writer of items does; two queries elsewhere).
+    found = _locked_attempt_item(attempt_id=attempt_id, learner=learner, position=position)
+    if found is not None:
+        attempt, item = found
+        _ensure_open(attempt, now)
+    else:
+        attempt = _locked_attempt(attempt_id=attempt_id, learner=learner)
+        _ensure_open(attempt, now)
+        item = _item(attempt, position)
     if item.locked_at is not None:
         raise Conflict(
             f"Question {position} is locked: its answer was checked and can no longer change.", code="item_locked"
@@ -404,7 +478,7 @@ def answer_save(
         item.flagged = flagged
         item.seconds_spent = spent
         item.answered_at = now if normalised is not None else None
-        item.save(update_fields=["answer", "flagged", "answered_at", "seconds_spent"])
+        _item_update(item)
     return attempt, item
 
 

@@ -88,7 +88,8 @@ def test_two_tabs_saving_the_same_question_leave_one_of_their_answers(catalog):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_save_waiting_behind_an_immediate_feedback_lock_is_refused(catalog):
     """The save waits for the attempt's row lock, then reads the item: it sees the lock committed
-    while it waited and changes nothing (reading the item in the locking query would not)."""
+    while it waited and changes nothing (reading the item in the attempt's locking query without
+    locking the item too would return it as it was when the query began)."""
     from django.db import transaction
 
     make_bank({1: 5}, case_size=0)

@@ -149,13 +149,13 @@ def test_a_connection_dropped_mid_save_is_a_503_that_stores_nothing_and_a_retry_
 
         monkeypatch.setattr(taking, "validate_answer", validate_then_drop)
     else:
-        save = AttemptItem.save
+        update = taking._item_update  # the save's one UPDATE (raw on PostgreSQL)
 
-        def save_then_drop(self, *args, **kwargs):
-            save(self, *args, **kwargs)  # the UPDATE ran in the open transaction; the commit will fail
+        def update_then_drop(item):
+            update(item)  # the UPDATE ran in the open transaction; the commit will fail
             drop_here()
 
-        monkeypatch.setattr(AttemptItem, "save", save_then_drop)
+        monkeypatch.setattr(taking, "_item_update", update_then_drop)
 
     failed = put(client, attempt["id"], item.position, correct_answer(item), flagged=True, seconds_spent=95)
     assert dropped, "the save never reached the point where the connection drops"
