@@ -105,7 +105,8 @@ def run_locust(
     if not out.exists():
         raise RuntimeError(f"locust wrote no samples; see {log}")
     data = json.loads(out.read_text())
-    out.unlink()
+    if not os.environ.get("BENCH_KEEP_SAMPLES"):  # keep every request (name, start, ms, ok, status) to study
+        out.unlink()
     data["wall_s"] = round(time.monotonic() - started, 1)
     return data
 
@@ -135,6 +136,17 @@ def rows_for(scenario: str, users: int, data: dict) -> list[dict]:
             row = stats([[endpoint, 0, ms, True] for ms in times], seconds)
             rows.append({"scenario": scenario, "users": users, "endpoint": f"{endpoint} (in worker)", **row,
                          "note": "gunicorn access log"})  # fmt: skip
+    # The load generator's own stalls in the window: a late event loop delays every response it
+    # times, so a slow second here with fast "in worker" times is the generator, not the server.
+    lag = sorted(ms for t, ms in data.get("lag", []) if start <= t <= end)
+    if lag:
+        pauses = [p for p in data.get("gc", []) if start <= p[0] <= end]
+        longest = max((p[1] for p in pauses), default=0.0)
+        rows.append({"scenario": scenario, "users": users, "endpoint": "generator loop late", "requests": len(lag),
+                     "req_per_s": 20.0, "p50_ms": round(percentile(lag, 0.5), 1),
+                     "p95_ms": round(percentile(lag, 0.95), 1), "p99_ms": round(percentile(lag, 0.99), 1),
+                     "max_ms": round(lag[-1], 1), "errors": 0,
+                     "note": f"{len(pauses)} GCs, longest {longest:.1f} ms"})  # fmt: skip
     for endpoint in ("sign-in", "start", "start (set-up)"):
         if endpoint in ramp:  # the ramp's own figures: every sign-in, the first starts
             ramp_s = (window["ready_at"] or start) - min(s[1] for s in ramp[endpoint])

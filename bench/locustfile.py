@@ -21,6 +21,7 @@ percentiles. Requests before the window (the ramp: sign-ins, first starts) are k
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import os
@@ -46,6 +47,29 @@ _next_account = itertools.count()
 _ready = [0]
 _samples: list[list] = []  # [name, start epoch, ms, ok, status]
 _window: dict = {"start": None, "end": None, "ready_at": None, "ready": 0}
+# The load generator's own stalls, which would show as slow responses the server never saw: how late
+# its event loop wakes a greenlet that sleeps 50 ms, and its garbage collections ([epoch, ms, gen]).
+_lag: list[tuple[float, float]] = []
+_gc_pauses: list[tuple[float, float, int]] = []
+_gc_began = [0.0]
+
+
+def _gc_timer(phase: str, info: dict) -> None:
+    if phase == "start":
+        _gc_began[0] = time.perf_counter()
+    else:
+        _gc_pauses.append((time.time(), (time.perf_counter() - _gc_began[0]) * 1000, info["generation"]))
+
+
+gc.callbacks.append(_gc_timer)
+
+
+def _lag_monitor() -> None:
+    while True:
+        began = time.perf_counter()
+        gevent.sleep(0.05)
+        _lag.append((time.time(), (time.perf_counter() - began - 0.05) * 1000))
+
 
 SIGN_IN = "sign-in POST /api/auth/token/"
 START = "start POST /api/attempts/"
@@ -65,7 +89,7 @@ def _record(request_type, name, response_time, response_length, response=None, e
 def _write() -> None:
     if OUT and not os.path.exists(OUT):
         with open(OUT, "w") as out:
-            json.dump({"window": _window, "samples": _samples}, out)
+            json.dump({"window": _window, "samples": _samples, "lag": _lag, "gc": _gc_pauses}, out)
 
 
 def _controller(environment) -> None:
@@ -84,6 +108,7 @@ def _controller(environment) -> None:
 @events.test_start.add_listener
 def _start_controller(environment, **kw) -> None:
     gevent.spawn(_controller, environment)
+    gevent.spawn(_lag_monitor)
 
 
 @events.quitting.add_listener
