@@ -157,7 +157,7 @@ API_JSON_MAX_DEPTH = 20
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes "not signed in" a 401 rather than a 403.
-        "rest_framework.authentication.TokenAuthentication",  # scripts
+        "mlaexam.authentication.TokenAuthentication",  # scripts (DRF's, one raw query on PostgreSQL)
         "rest_framework.authentication.SessionAuthentication",  # the browser, with CSRF
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -104,6 +104,27 @@ def test_a_token_authenticates_scripts():
     assert response.status_code == 401 and error(response)["code"] == "authentication_failed"
 
 
+def test_a_token_stops_working_when_its_account_is_deactivated_or_the_token_deleted():
+    """The token lookup (one raw query on PostgreSQL, mlaexam.authentication) keeps DRF's checks."""
+    from rest_framework.authtoken.models import Token
+
+    user = User.objects.create_user("leaver", password="leaver-pass-2026!")
+    token = Token.objects.create(user=user)
+    script = APIClient()
+    script.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert script.get("/api/auth/me/").json()["username"] == "leaver"
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    response = script.get("/api/auth/me/")
+    assert response.status_code == 401
+    assert error(response) == {"code": "authentication_failed", "message": "User inactive or deleted."}
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    assert script.get("/api/auth/me/").status_code == 200
+    token.delete()
+    response = script.get("/api/auth/me/")
+    assert response.status_code == 401
+    assert error(response) == {"code": "authentication_failed", "message": "Invalid token."}
+
+
 def test_session_writes_need_the_csrf_token():
     User.objects.create_user("ada", password="ada-pass-2026!")
     browser = APIClient(enforce_csrf_checks=True)
