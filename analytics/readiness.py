@@ -40,12 +40,15 @@ class Readiness:
 
 
 def _beta_binomial_pmf(n: int, a: float, b: float) -> list[float]:
-    log_beta_ab = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
-    pmf = []
-    for k in range(n + 1):
-        log_choose = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-        log_beta = math.lgamma(k + a) + math.lgamma(n - k + b) - math.lgamma(n + a + b)
-        pmf.append(math.exp(log_choose + log_beta - log_beta_ab))
+    """P(k) for k = 0..n. The first term from log-gamma functions, each next one from the ratio
+    P(k+1)/P(k) = (n-k)/(k+1) * (k+a)/(n-k-1+b): the same values as a log-gamma per term, without
+    the eight lgamma calls per term that made it most of a 500-learner cohort dashboard's Python."""
+    first = math.exp(math.lgamma(n + b) + math.lgamma(a + b) - math.lgamma(b) - math.lgamma(n + a + b))
+    pmf = [first]
+    p = first
+    for k in range(n):
+        p *= (n - k) / (k + 1) * (k + a) / (n - k - 1 + b)
+        pmf.append(p)
     total = sum(pmf)
     return [p / total for p in pmf]
 

@@ -22,6 +22,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 
 def item_correct(qtype: str, answer: dict | None, key: dict) -> bool:
@@ -50,6 +51,7 @@ def passed(correct: int, total: int, spec: ScaleSpec) -> bool:
     return total > 0 and Fraction(correct, total) >= spec.pass_fraction
 
 
+@lru_cache(maxsize=8192)  # pure, and called with few distinct arguments (a dashboard: 1,500 calls a request)
 def scaled_score(correct: int, total: int, spec: ScaleSpec) -> int:
     if total <= 0 or not 0 <= correct <= total:
         raise ValueError("need 0 <= correct <= total and total > 0")
