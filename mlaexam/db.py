@@ -1,4 +1,5 @@
-"""Set-based writes for the hot paths (starting an attempt, grading a batch).
+"""Set-based writes for the hot paths (starting an attempt, grading a batch), and raw reads of
+model instances for the hottest requests (an autosave, a token lookup).
 
 ``bulk_create`` builds a model instance per row and a placeholder per value; for the thousands of
 rows a grading batch writes, that Python costs more than PostgreSQL's work. ``insert_rows`` and
@@ -13,11 +14,12 @@ to the ORM, so callers need no branch.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 import orjson
 from django.db import connection
-from django.db.models import JSONField, Model
+from django.db.models import Field, JSONField, Model
 
 
 def _json_default(value: object) -> str:
@@ -117,3 +119,49 @@ def _value(model: type[Model], i: int, name: str) -> str:
 
 def _attname(model: type[Model], name: str) -> str:
     return model._meta.get_field(name).attname
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Some concrete fields of one model, selected under a table alias in a raw query."""
+
+    model: type[Model]
+    alias: str
+    fields: tuple[Field, ...]
+
+    @classmethod
+    def of(cls, model: type[Model], alias: str, *, only: Sequence[str] = (), exclude: Sequence[str] = ()) -> Columns:
+        """``only`` or ``exclude``: attribute names (``learner_id``); by default every concrete field."""
+        fields = tuple(
+            f for f in model._meta.concrete_fields if (not only or f.attname in only) and f.attname not in exclude
+        )
+        return cls(model, alias, fields)
+
+    @property
+    def sql(self) -> str:
+        return ", ".join(f"{self.alias}.{connection.ops.quote_name(f.column)}" for f in self.fields)
+
+    @property
+    def table(self) -> str:
+        return f"{connection.ops.quote_name(self.model._meta.db_table)} {self.alias}"
+
+
+def read_instances(sql: str, params: Sequence[object], columns: Sequence[Columns]) -> list[Model] | None:
+    """The first row of a raw ``SELECT`` of ``columns`` (their ``sql``, in order) as one instance per
+    model, its values converted as the ORM converts them (JSON decoded), with no query compiled and
+    the unselected fields deferred; None when no row matched. For requests where compiling the ORM's
+    query and building its instances cost more than PostgreSQL's work."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances, start = [], 0
+    for part in columns:
+        values = [
+            field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
+            for field, value in zip(part.fields, row[start : start + len(part.fields)], strict=True)
+        ]
+        start += len(part.fields)
+        instances.append(part.model.from_db(connection.alias, [f.attname for f in part.fields], values))
+    return instances

@@ -15,7 +15,6 @@ import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-import orjson
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
@@ -31,7 +30,7 @@ from exams.mastery import weakest
 from exams.models import Attempt, AttemptItem, SeenQuestion
 from exams.selection import Candidate, FormShortage, draw_form, draw_practice
 from exams.selectors import attempt_get_for_learner, learner_mastery
-from mlaexam.db import insert_rows
+from mlaexam.db import Columns, insert_rows, read_instances, update_rows
 from mlaexam.errors import ApiError, Conflict
 from questions.apportion import apportion
 from questions.models import Exam, Question, QuestionVersion
@@ -356,24 +355,15 @@ def _ensure_open(attempt: Attempt, now: datetime) -> None:
         raise Conflict("Time is up: the deadline for this attempt has passed.", code="time_up")
 
 
-_SAVE_ATTEMPT_FIELDS = [
-    f
-    for f in Attempt._meta.concrete_fields
-    if f.attname in ("id", "learner_id", "status", "question_count", "deadline")
-]
+_SAVE_ATTEMPT = Columns.of(Attempt, "a", only=("id", "learner_id", "status", "question_count", "deadline"))
 # Everything an item response or a save needs; tags and the domain/task copies are grading's.
-_SAVE_ITEM_FIELDS = [
-    f for f in AttemptItem._meta.concrete_fields if f.attname not in ("tags", "domain_number", "task_code")
-]
-_SAVE_COLUMNS = ", ".join(
-    [f"a.{f.column}" for f in _SAVE_ATTEMPT_FIELDS] + [f"i.{f.column}" for f in _SAVE_ITEM_FIELDS]
-)
+_SAVE_ITEM = Columns.of(AttemptItem, "i", exclude=("tags", "domain_number", "task_code"))
 _SAVE_SQL = (
-    f"SELECT {_SAVE_COLUMNS} FROM {Attempt._meta.db_table} a"  # noqa: S608
-    f" JOIN {AttemptItem._meta.db_table} i ON i.attempt_id = a.id"
+    f"SELECT {_SAVE_ATTEMPT.sql}, {_SAVE_ITEM.sql} FROM {_SAVE_ATTEMPT.table}"  # noqa: S608
+    f" JOIN {_SAVE_ITEM.table} ON i.attempt_id = a.id"
     " WHERE a.id = %s AND a.learner_id = %s AND i.position = %s FOR UPDATE OF a, i"
 )
-_JSON_ITEM_FIELDS = {i for i, f in enumerate(_SAVE_ITEM_FIELDS) if f.get_internal_type() == "JSONField"}
+_SAVED_FIELDS = ["answer", "flagged", "answered_at", "seconds_spent"]
 
 
 def _locked_attempt_item(
@@ -393,34 +383,8 @@ def _locked_attempt_item(
         return None
     if not 1 <= position <= 32767:  # a smallint column; a larger number cannot match
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_SAVE_SQL, [pk, learner.pk, position])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    split = len(_SAVE_ATTEMPT_FIELDS)
-    values = list(row[split:])
-    for i in _JSON_ITEM_FIELDS:
-        if values[i] is not None:
-            values[i] = orjson.loads(values[i])
-    attempt = Attempt.from_db(connection.alias, [f.attname for f in _SAVE_ATTEMPT_FIELDS], row[:split])
-    item = AttemptItem.from_db(connection.alias, [f.attname for f in _SAVE_ITEM_FIELDS], values)
-    return attempt, item
-
-
-def _item_update(item: AttemptItem) -> None:
-    """Write a save's four columns (raw on PostgreSQL: the ORM's update compiler cost as much as the
-    statement)."""
-    if connection.vendor != "postgresql":
-        item.save(update_fields=["answer", "flagged", "answered_at", "seconds_spent"])
-        return
-    answer = AttemptItem._meta.get_field("answer").get_db_prep_save(item.answer, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {AttemptItem._meta.db_table} SET answer = %s, flagged = %s, answered_at = %s, "  # noqa: S608
-            "seconds_spent = %s WHERE id = %s",
-            [answer, item.flagged, item.answered_at, item.seconds_spent, item.pk],
-        )
+    found = read_instances(_SAVE_SQL, [pk, learner.pk, position], [_SAVE_ATTEMPT, _SAVE_ITEM])
+    return (found[0], found[1]) if found else None
 
 
 def _item(attempt: Attempt, position: int) -> AttemptItem:
@@ -478,7 +442,7 @@ def answer_save(
         item.flagged = flagged
         item.seconds_spent = spent
         item.answered_at = now if normalised is not None else None
-        _item_update(item)
+        update_rows(AttemptItem, ["id"], _SAVED_FIELDS, [[item.pk, *(getattr(item, f) for f in _SAVED_FIELDS)]])
     return attempt, item
 
 

@@ -149,13 +149,14 @@ def test_a_connection_dropped_mid_save_is_a_503_that_stores_nothing_and_a_retry_
 
         monkeypatch.setattr(taking, "validate_answer", validate_then_drop)
     else:
-        update = taking._item_update  # the save's one UPDATE (raw on PostgreSQL)
+        update = taking.update_rows  # the save's one UPDATE
 
-        def update_then_drop(item):
-            update(item)  # the UPDATE ran in the open transaction; the commit will fail
+        def update_then_drop(*args, **kwargs):
+            updated = update(*args, **kwargs)  # the UPDATE ran in the open transaction; the commit will fail
             drop_here()
+            return updated
 
-        monkeypatch.setattr(taking, "_item_update", update_then_drop)
+        monkeypatch.setattr(taking, "update_rows", update_then_drop)
 
     failed = put(client, attempt["id"], item.position, correct_answer(item), flagged=True, seconds_spent=95)
     assert dropped, "the save never reached the point where the connection drops"
